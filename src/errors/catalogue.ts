@@ -1,0 +1,66 @@
+// Every error the API can answer, in one place, with the controller's own wording where it is
+// known. Code raises `ApiError`s from here; the HTTP layer renders them in one error handler.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Extra response headers (e.g. Allow on 405). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The JSON body clients read: Avi clients look for the `error` key. */
+  toBody(): { error: string } {
+    return { error: this.message };
+  }
+}
+
+/** Bad request bodies and parameters: `path` names the offending field (dotted, with [index]). */
+export const invalidField = (path: string, expected: string, got: string) =>
+  new ApiError(400, `Invalid value for field '${path}': expected ${expected}, got ${got}.`);
+
+export const errors = {
+  // 400
+  malformedJson: (detail: string) => new ApiError(400, `Malformed JSON in request body: ${detail}`),
+  bodyNotObject: (got: string) => new ApiError(400, `Request body must be a JSON object, got ${got}.`),
+  unknownField: (path: string) => new ApiError(400, `Unknown field '${path}' is not part of the schema.`),
+  missingRequired: (path: string) => new ApiError(400, `Field '${path}' is required.`),
+  tooDeep: (path: string) => new ApiError(400, `Field '${path}' is nested deeper than the schema allows.`),
+  unsupportedMediaType: (type: string) =>
+    new ApiError(415, `Unsupported Content-Type '${type}': send application/json.`),
+  invalidQuery: (param: string, expected: string) =>
+    new ApiError(400, `Invalid value for query parameter '${param}': expected ${expected}.`),
+  invalidHeader: (header: string, expected: string) =>
+    new ApiError(400, `Invalid value for header '${header}': expected ${expected}.`),
+  invalidReference: (path: string, refType: string) =>
+    new ApiError(
+      400,
+      `Invalid reference in field '${path}': expected a reference to ${refType} ` +
+        `(a URL, /api/${refType.toLowerCase()}/<uuid> or /api/${refType.toLowerCase()}/?name=<name>).`,
+    ),
+  // 404
+  notFound: () => new ApiError(404, 'UpgradeStatusInfo object not found!'),
+  unknownPath: (method: string, url: string) => new ApiError(404, `No such resource: ${method} ${url}`),
+  // 405
+  methodNotAllowed: (method: string, allow: string[]) =>
+    new ApiError(405, `Method '${method}' not allowed.`, { allow: allow.join(', ') }),
+  // 409
+  duplicateName: (name: string) =>
+    new ApiError(
+      409,
+      `UpgradeStatusInfo with name '${name}', this node type and cloud already exists in this tenant.`,
+    ),
+  duplicateUuid: (uuid: string) =>
+    new ApiError(409, `UpgradeStatusInfo object with uuid '${uuid}' already exists.`),
+  // 412
+  staleObject: () => new ApiError(412, 'Need to reload object data UpgradeStatusInfo'),
+  // 413
+  bodyTooLarge: (limit: number) =>
+    new ApiError(413, `Request body is larger than the limit of ${limit} bytes.`),
+  // 500 / 503
+  internal: () => new ApiError(500, 'Internal server error.'),
+  unavailable: (why: string) => new ApiError(503, why),
+} as const;
