@@ -41,6 +41,15 @@ export const errors = {
       `Invalid reference in field '${path}': expected a reference to ${refType} ` +
         `(a URL, /api/${refType.toLowerCase()}/<uuid> or /api/${refType.toLowerCase()}/?name=<name>).`,
     ),
+  unknownTenantRef: (path: string, name: string) =>
+    new ApiError(400, `Invalid reference in field '${path}': tenant '${name}' does not exist.`),
+  invalidPatch: (detail: string) => new ApiError(400, `Invalid PATCH body: ${detail}.`),
+  patchFieldFailed: (op: string, path: string, detail: string) =>
+    new ApiError(400, `PATCH '${op}' of field '${path}' failed: ${detail}.`),
+  patchUnknownField: (op: string, path: string) =>
+    new ApiError(400, `PATCH '${op}': unknown field '${path}' is not part of the schema.`),
+  jsonPatchFailed: (index: number, op: string, path: string, detail: string) =>
+    new ApiError(400, `json_patch operation ${index} ('${op}' at '${path}') failed: ${detail}.`),
   // 404
   notFound: () => new ApiError(404, 'UpgradeStatusInfo object not found!'),
   unknownPath: (method: string, url: string) => new ApiError(404, `No such resource: ${method} ${url}`),

@@ -1,0 +1,135 @@
+// Benchmark plumbing: start servers as child processes on 127.0.0.1, load them with autocannon
+// (bounded in time), and report medians of repeated rounds as ratios to a baseline measured in
+// the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+
+export interface Server {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node <args>` with `env`, and waits until `readyPath` answers 200 (at most 30 s). */
+export async function startServer(
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  readyPath: string,
+): Promise<Server> {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server ${args.join(' ')} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url + readyPath);
+      if (res.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server ${args.join(' ')} did not become ready`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+export interface LoadCase {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Called for every request: the path (and body) to send. */
+  next: () => { path: string; body?: string };
+  headers?: Record<string, string>;
+  connections?: number;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export async function load(baseUrl: string, c: LoadCase, seconds: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url: baseUrl,
+    connections: c.connections ?? 20,
+    duration: seconds,
+    requests: [
+      {
+        method: c.method,
+        setupRequest: (req) => {
+          const n = c.next();
+          return {
+            ...req,
+            path: n.path,
+            body: n.body,
+            headers: { 'content-type': 'application/json', 'x-avi-version': '31.1.1', ...c.headers },
+          };
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Runs a case `rounds` times and keeps the median of each figure. */
+export async function measure(
+  baseUrl: string,
+  c: LoadCase,
+  rounds: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const runs: LoadResult[] = [];
+  for (let i = 0; i < rounds; i++) runs.push(await load(baseUrl, c, seconds));
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+  };
+}
+
+export function formatTable(rows: { name: string; result: LoadResult; baseline?: number }[]): string {
+  const lines = [
+    '| case | requests/s (median) | p50 ms | p99 ms | vs bare route | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { name, result, baseline } of rows) {
+    const ratio = baseline ? (result.rps / baseline).toFixed(2) : '–';
+    lines.push(
+      `| ${name} | ${Math.round(result.rps)} | ${result.p50} | ${result.p99} | ${ratio} | ${result.non2xx} | ${result.errors} |`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,117 @@
+// `npm run bench`: seeds a SQLite store, starts the real server (built JS, as `npm start` runs it)
+// and a bare Fastify route with a body of the same size, loads both with the same autocannon
+// settings on 127.0.0.1, and prints medians and ratios to the bare route.
+// Options: --objects N (100000) --seconds S per round (5) --rounds R (3) --connections C (20).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execSync } from 'node:child_process';
+import { openSqliteStorage } from '../src/storage/sqlite/index.js';
+import { UpgradeStatusService } from '../src/services/upgrade-status-service.js';
+import { startServer, measure, formatTable, type LoadCase } from './lib.js';
+import { benchRecord } from './records.js';
+
+const { values } = parseArgs({
+  options: {
+    objects: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '20' },
+  },
+});
+const OBJECTS = Number(values.objects);
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const CONNECTIONS = Number(values.connections);
+const HOT = Math.min(10_000, OBJECTS);
+
+async function seed(file: string): Promise<void> {
+  const storage = openSqliteStorage({ file });
+  const service = new UpgradeStatusService(storage.upgradeStatus);
+  const started = Date.now();
+  for (let i = 0; i < OBJECTS; i++) {
+    await service.create({ tenant: 'admin' }, benchRecord(i), { slug: `bench-se-${i}` });
+  }
+  await storage.close();
+  console.log(`seeded ${OBJECTS} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const rand = (n: number) => Math.floor(Math.random() * n);
+
+async function main(): Promise<void> {
+  execSync('npm run build --silent', { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'aus-bench-'));
+  const file = join(dir, 'bench.db');
+  await seed(file);
+  const server = await startServer(
+    ['dist/src/main.js'],
+    { PORT: '18080', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
+    18080,
+    '/api/initial-data',
+  );
+  const sample = await (await fetch(`${server.url}/api/upgradestatusinfo/bench-se-0`)).text();
+  const bodyFile = join(dir, 'body.json');
+  writeFileSync(bodyFile, sample);
+  const baseline = await startServer(
+    ['--import', 'tsx', 'bench/baseline-server.ts'],
+    { PORT: '18090', BODY_FILE: bodyFile },
+    18090,
+    '/',
+  );
+  let created = 0;
+  const cases: LoadCase[] = [
+    {
+      name: 'GET by uuid (random among 10,000)',
+      method: 'GET',
+      next: () => ({ path: `/api/upgradestatusinfo/bench-se-${rand(HOT)}` }),
+    },
+    {
+      name: 'POST',
+      method: 'POST',
+      next: () => ({
+        path: '/api/upgradestatusinfo',
+        body: JSON.stringify(benchRecord(OBJECTS + created++)),
+      }),
+    },
+    {
+      name: 'PUT (random among 10,000)',
+      method: 'PUT',
+      next: () => {
+        const i = rand(HOT);
+        return { path: `/api/upgradestatusinfo/bench-se-${i}`, body: JSON.stringify(benchRecord(i)) };
+      },
+    },
+    {
+      name: 'list page of 25 (random among the first 40)',
+      method: 'GET',
+      next: () => ({ path: `/api/upgradestatusinfo?page_size=25&page=${1 + rand(40)}` }),
+    },
+  ];
+  try {
+    const bare = await measure(
+      baseline.url,
+      { name: 'bare', method: 'GET', next: () => ({ path: '/x' }), connections: CONNECTIONS },
+      ROUNDS,
+      SECONDS,
+    );
+    const rows = [{ name: `bare Fastify route (${sample.length} B body)`, result: bare, baseline: bare.rps }];
+    for (const c of cases) {
+      rows.push({
+        name: c.name,
+        result: await measure(server.url, { ...c, connections: CONNECTIONS }, ROUNDS, SECONDS),
+        baseline: bare.rps,
+      });
+    }
+    const header =
+      `${OBJECTS} objects on SQLite; ${CONNECTIONS} connections; median of ${ROUNDS} rounds of ${SECONDS} s; ` +
+      `node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
+    console.log(`\n${header}\n\n${formatTable(rows)}\n`);
+  } finally {
+    await server.stop();
+    await baseline.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

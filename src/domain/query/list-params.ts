@@ -1,0 +1,100 @@
+// Parses the query string of a list or single read into what the service and presenter need.
+// Parameters this server does not know are ignored, as the controller does; a known parameter
+// with a malformed value is a 400 naming it.
+import type { TSchema } from '@sinclair/typebox';
+import { errors } from '../../errors/catalogue.js';
+import { UpgradeStatusInfo } from '../schema/index.js';
+import type { Filter, SortKey } from '../../storage/types.js';
+
+export type QueryParams = Record<string, string | string[] | undefined>;
+
+export const DEFAULT_PAGE_SIZE = 25;
+/** Larger page sizes are clamped to this (the Python SDK allows at most 200; Avi scripts use 1000). */
+export const MAX_PAGE_SIZE = 1000;
+
+export interface ReadOptions {
+  includeName: boolean;
+  skipDefault: boolean;
+  /** Only these top-level fields (plus url, uuid, name); undefined = all. */
+  fields: string[] | undefined;
+}
+
+export interface ListParams extends ReadOptions {
+  page: number;
+  pageSize: number;
+  filters: Filter[];
+  sort: SortKey[];
+}
+
+/** The last value of a repeated parameter wins. */
+function single(params: QueryParams, key: string): string | undefined {
+  const v = params[key];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function flag(params: QueryParams, key: string): boolean {
+  const v = single(params, key);
+  if (v === undefined) return false;
+  // Presence alone switches it on (Ansible sends `include_name=`), unless explicitly false.
+  return !/^(false|0|no)$/i.test(v);
+}
+
+function positiveInt(params: QueryParams, key: string, fallback: number): number {
+  const v = single(params, key);
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw errors.invalidQuery(key, 'a positive integer');
+  return Number(v);
+}
+
+/** The model node at a dotted path, if the path names a scalar field. */
+export function scalarAt(path: readonly string[]): TSchema | undefined {
+  let node: TSchema | undefined = UpgradeStatusInfo;
+  for (const seg of path) {
+    const props: Record<string, TSchema> | undefined = node?.type === 'object' ? node.properties : undefined;
+    if (!props || !Object.hasOwn(props, seg)) return undefined;
+    node = props[seg];
+  }
+  return node && ['string', 'integer', 'boolean'].includes(node.type as string) ? node : undefined;
+}
+
+function parseSort(value: string): SortKey[] {
+  const keys: SortKey[] = [];
+  for (const part of value.split(',')) {
+    const term = part.trim();
+    if (term === '') continue;
+    const descending = term.startsWith('-');
+    const path = (descending ? term.slice(1) : term).split('.');
+    if (!scalarAt(path))
+      throw errors.invalidQuery('sort', `a field of UpgradeStatusInfo (got '${term.slice(0, 64)}')`);
+    keys.push({ path, descending });
+  }
+  return keys;
+}
+
+export function parseReadOptions(params: QueryParams): ReadOptions {
+  const fieldsText = single(params, 'fields');
+  let fields: string[] | undefined;
+  if (fieldsText !== undefined && fieldsText !== '') {
+    fields = fieldsText
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== '');
+    for (const f of fields) {
+      if (!Object.hasOwn(UpgradeStatusInfo.properties, f)) {
+        throw errors.invalidQuery('fields', `field names of UpgradeStatusInfo (got '${f.slice(0, 64)}')`);
+      }
+    }
+  }
+  return { includeName: flag(params, 'include_name'), skipDefault: flag(params, 'skip_default'), fields };
+}
+
+export function parseListParams(params: QueryParams): ListParams {
+  const page = positiveInt(params, 'page', 1);
+  const pageSize = Math.min(positiveInt(params, 'page_size', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
+  const filters: Filter[] = [];
+  const name = single(params, 'name');
+  if (name !== undefined) filters.push({ op: 'eq', path: ['name'], value: name });
+  const sortText = single(params, 'sort');
+  const sort = sortText !== undefined ? parseSort(sortText) : [];
+  return { ...parseReadOptions(params), page, pageSize, filters, sort };
+}

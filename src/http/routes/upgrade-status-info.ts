@@ -1,0 +1,98 @@
+// /api/upgradestatusinfo: parse the request, call the service, present the result.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UpgradeStatusService, RequestContext } from '../../services/upgrade-status-service.js';
+import { parseListParams, parseReadOptions, type QueryParams } from '../../domain/query/list-params.js';
+import { objectUrl, presentObject } from '../presenters/upgrade-status-info.js';
+import { headerSafeUrl, requestOrigin } from '../origin.js';
+import type { RouteTable } from '../plugins/errors.js';
+
+export interface RouteDeps {
+  service: UpgradeStatusService;
+  routes: RouteTable;
+  /** host:port to use in URLs when the request's Host header is unusable. */
+  fallbackHost: string;
+}
+
+type WithUuid = { Params: { uuid: string }; Querystring: QueryParams };
+type WithQuery = { Querystring: QueryParams };
+
+const COLLECTION = '/api/upgradestatusinfo';
+const ITEM = '/api/upgradestatusinfo/:uuid';
+
+/** Until login lands every request acts as the admin user in the admin tenant. */
+function contextOf(_request: FastifyRequest): RequestContext {
+  return { tenant: 'admin' };
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The `next` link: the path as requested, every original parameter, and the next page. */
+export function nextPageUrl(origin: string, rawUrl: string, nextPage: number): string {
+  const [path = '', query = ''] = rawUrl.split(/\?(.*)/s, 2);
+  const kept = query.split('&').filter((p) => p !== '' && !/^page(=|$)/.test(p));
+  kept.push(`page=${nextPage}`);
+  return `${origin}${path.replace(/\/{2,}/g, '/')}?${kept.join('&')}`;
+}
+
+export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { service } = deps;
+  const origin = (request: FastifyRequest) => requestOrigin(request, deps.fallbackHost);
+  for (const [method, path] of [
+    ['GET', COLLECTION],
+    ['POST', COLLECTION],
+    ['GET', ITEM],
+    ['PUT', ITEM],
+    ['DELETE', ITEM],
+  ] as const) {
+    deps.routes.add(path, method);
+  }
+
+  app.get<WithQuery>(COLLECTION, async (request) => {
+    const params = parseListParams(request.query);
+    const result = await service.list(contextOf(request), params);
+    const o = origin(request);
+    const body: Record<string, unknown> = {
+      count: result.count,
+      results: result.items.map((item) => presentObject(item, { ...params, origin: o })),
+    };
+    if (params.page * params.pageSize < result.count) {
+      body.next = nextPageUrl(o, request.url, params.page + 1);
+    }
+    return body;
+  });
+
+  app.post<WithQuery>(COLLECTION, async (request, reply) => {
+    const options = { ...parseReadOptions(request.query), includeName: true };
+    const stored = await service.create(contextOf(request), request.body, { slug: header(request, 'slug') });
+    const o = origin(request);
+    return reply
+      .code(201)
+      .header('location', headerSafeUrl(objectUrl(o, stored, true)))
+      .send(presentObject(stored, { ...options, origin: o }));
+  });
+
+  app.get<WithUuid>(ITEM, async (request) => {
+    const options = parseReadOptions(request.query);
+    const stored = await service.get(contextOf(request), request.params.uuid);
+    return presentObject(stored, { ...options, origin: origin(request) });
+  });
+
+  app.put<WithUuid>(ITEM, async (request) => {
+    const options = { ...parseReadOptions(request.query), includeName: true };
+    const stored = await service.replace(
+      contextOf(request),
+      request.params.uuid,
+      request.body,
+      header(request, 'if-match'),
+    );
+    return presentObject(stored, { ...options, origin: origin(request) });
+  });
+
+  app.delete<WithUuid>(ITEM, async (request, reply) => {
+    await service.remove(contextOf(request), request.params.uuid);
+    return reply.code(204).send();
+  });
+}

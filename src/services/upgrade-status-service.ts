@@ -1,0 +1,154 @@
+// UpgradeStatusInfo use cases. Each one: authorize (tenant scope) → load → apply the rules →
+// validate → store. The HTTP layer never sees past this class; storage never sees a request.
+import { ApiError, errors } from '../errors/catalogue.js';
+import { UpgradeStatusInfo } from '../domain/schema/index.js';
+import { validateBody } from '../domain/validation/validate.js';
+import { normalizeReferences } from '../domain/references.js';
+import { applyDefaults } from '../domain/defaults.js';
+import { newObjectUuid, nextLastModified, UUID_PATTERN } from '../domain/identity.js';
+import type { ListParams } from '../domain/query/list-params.js';
+import {
+  ConflictError,
+  type ListResult,
+  type StoredObject,
+  type UpgradeStatusStore,
+} from '../storage/types.js';
+
+/** Who is asking, and where: later issues add the user, role and API version. */
+export interface RequestContext {
+  /** The tenant the request acts in (its uuid). */
+  tenant: string;
+}
+
+export interface CreateOptions {
+  /** The `Slug` header: forces the new object's uuid. */
+  slug?: string;
+}
+
+export class UpgradeStatusService {
+  constructor(private readonly store: UpgradeStatusStore) {}
+
+  async create(ctx: RequestContext, body: unknown, opts: CreateOptions = {}): Promise<StoredObject> {
+    const doc = this.prepare(ctx, body);
+    const uuid = pickUuid(doc.uuid, opts.slug);
+    const lastModified = nextLastModified();
+    const stored: StoredObject = {
+      uuid,
+      tenant: ctx.tenant,
+      lastModified,
+      body: { ...doc, uuid, tenant_ref: tenantRef(ctx.tenant), _last_modified: lastModified },
+    };
+    try {
+      await this.store.insert(stored);
+    } catch (e) {
+      throw mapConflict(e, stored);
+    }
+    return stored;
+  }
+
+  async get(ctx: RequestContext, uuid: string): Promise<StoredObject> {
+    const found = await this.store.get(uuid, ctx.tenant);
+    if (!found) throw errors.notFound();
+    return found;
+  }
+
+  /**
+   * Full replacement: omitted fields go back to their defaults; uuid and tenant stay.
+   * `ifMatch` (header) or a `_last_modified` in the body older than the stored one → 412.
+   */
+  async replace(ctx: RequestContext, uuid: string, body: unknown, ifMatch?: string): Promise<StoredObject> {
+    const { value, lastModified: seen } = validateBody(UpgradeStatusInfo, body);
+    if (value.uuid !== undefined && value.uuid !== uuid) {
+      throw new ApiError(
+        400,
+        `Field 'uuid' (${String(value.uuid)}) does not match the object's uuid (${uuid}).`,
+      );
+    }
+    const doc = this.finish(ctx, value);
+    try {
+      const updated = await this.store.update(uuid, ctx.tenant, (current) => {
+        rejectStale(current, seen ?? ifMatch);
+        const lastModified = nextLastModified(current.lastModified);
+        return {
+          ...current,
+          lastModified,
+          body: { ...doc, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified },
+        };
+      });
+      if (!updated) throw errors.notFound();
+      return updated;
+    } catch (e) {
+      throw mapConflict(e, { body: doc });
+    }
+  }
+
+  async remove(ctx: RequestContext, uuid: string): Promise<void> {
+    if (!(await this.store.delete(uuid, ctx.tenant))) throw errors.notFound();
+  }
+
+  async list(ctx: RequestContext, params: ListParams): Promise<ListResult> {
+    return this.store.list({
+      tenant: ctx.tenant,
+      filters: params.filters,
+      sort: params.sort,
+      offset: (params.page - 1) * params.pageSize,
+      limit: params.pageSize,
+    });
+  }
+
+  /** Validate a whole body and bring it to its stored form. */
+  private prepare(ctx: RequestContext, body: unknown): Record<string, unknown> {
+    return this.finish(ctx, validateBody(UpgradeStatusInfo, body).value);
+  }
+
+  private finish(ctx: RequestContext, value: Record<string, unknown>): Record<string, unknown> {
+    const normalized = normalizeReferences(UpgradeStatusInfo, value, {
+      tenant: ctx.tenant,
+      resolveName: (type, name) => (type === 'tenant' && name === 'admin' ? 'admin' : undefined),
+    });
+    if (
+      typeof normalized.tenant_ref === 'string' &&
+      !normalized.tenant_ref.startsWith(`/api/tenant/${ctx.tenant}`)
+    ) {
+      // Until tenancy lands every object lives in the request's tenant.
+      throw new ApiError(400, `Field 'tenant_ref': tenant does not exist or is not the request's tenant.`);
+    }
+    return applyDefaults(UpgradeStatusInfo, normalized);
+  }
+}
+
+function tenantRef(tenant: string): string {
+  return tenant === 'admin' ? '/api/tenant/admin#admin' : `/api/tenant/${tenant}`;
+}
+
+function pickUuid(fromBody: unknown, slug: string | undefined): string {
+  if (slug !== undefined && fromBody !== undefined && slug !== fromBody) {
+    throw new ApiError(400, `The Slug header (${slug.slice(0, 64)}) and field 'uuid' disagree.`);
+  }
+  const chosen = slug ?? (fromBody as string | undefined);
+  if (chosen === undefined) return newObjectUuid();
+  if (!UUID_PATTERN.test(chosen)) {
+    throw new ApiError(
+      400,
+      `Invalid uuid '${chosen.slice(0, 64)}': use letters, digits, '-', '_', '.' or ':'.`,
+    );
+  }
+  return chosen;
+}
+
+function rejectStale(current: StoredObject, seen: string | undefined): void {
+  if (seen === undefined || seen === '') return;
+  const cleaned = seen.replace(/^W\//, '').replace(/"/g, '');
+  if (!/^\d{1,20}$/.test(cleaned))
+    throw errors.invalidHeader('If-Match / _last_modified', 'a _last_modified value');
+  if (BigInt(cleaned) < BigInt(current.lastModified)) throw errors.staleObject();
+}
+
+function mapConflict(e: unknown, obj: { uuid?: string; body: Record<string, unknown> }): unknown {
+  if (e instanceof ConflictError) {
+    return e.kind === 'uuid'
+      ? errors.duplicateUuid(obj.uuid ?? '')
+      : errors.duplicateName(String(obj.body.name));
+  }
+  return e;
+}

@@ -1,0 +1,79 @@
+// Versioned schema migrations, tracked in `PRAGMA user_version`. Each entry upgrades the
+// schema from version i to i + 1. Migrations run inside one BEGIN IMMEDIATE transaction that
+// re-reads the version after taking the write lock, so two processes opening the same file at
+// once apply each step exactly once (the second waits on busy_timeout, then finds nothing to do).
+import type Database from 'better-sqlite3';
+
+export const TABLE = 'upgrade_status_info';
+export const COUNTS_TABLE = 'upgrade_status_info_counts';
+
+const V1 = `
+CREATE TABLE ${TABLE} (
+  seq           INTEGER PRIMARY KEY,         -- creation order (rowid alias)
+  uuid          TEXT NOT NULL UNIQUE,
+  tenant        TEXT NOT NULL,
+  name          TEXT,                        -- NULL: no name, never conflicts
+  node_type     TEXT NOT NULL DEFAULT '',
+  cloud         TEXT NOT NULL DEFAULT '',    -- uuid part of obj_cloud_ref
+  state         TEXT,                        -- state.state
+  progress      INTEGER,
+  last_modified TEXT NOT NULL,
+  body          TEXT NOT NULL                -- the whole document, JSON
+);
+
+CREATE UNIQUE INDEX ${TABLE}_name_unique ON ${TABLE} (tenant, name, node_type, cloud)
+  WHERE name IS NOT NULL;
+CREATE INDEX ${TABLE}_tenant_seq ON ${TABLE} (tenant, seq);
+CREATE INDEX ${TABLE}_tenant_name ON ${TABLE} (tenant, name);
+CREATE INDEX ${TABLE}_tenant_node_type ON ${TABLE} (tenant, node_type);
+CREATE INDEX ${TABLE}_tenant_state_progress ON ${TABLE} (tenant, state, progress);
+CREATE INDEX ${TABLE}_tenant_progress ON ${TABLE} (tenant, progress);
+
+-- Exact per-tenant row counts, kept by triggers, so an unfiltered count is one lookup.
+CREATE TABLE ${COUNTS_TABLE} (
+  tenant TEXT PRIMARY KEY,
+  n      INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER ${TABLE}_count_insert AFTER INSERT ON ${TABLE} BEGIN
+  INSERT INTO ${COUNTS_TABLE} (tenant, n) VALUES (NEW.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER ${TABLE}_count_delete AFTER DELETE ON ${TABLE} BEGIN
+  UPDATE ${COUNTS_TABLE} SET n = n - 1 WHERE tenant = OLD.tenant;
+END;
+
+CREATE TRIGGER ${TABLE}_count_retenant AFTER UPDATE OF tenant ON ${TABLE}
+  WHEN OLD.tenant IS NOT NEW.tenant BEGIN
+  UPDATE ${COUNTS_TABLE} SET n = n - 1 WHERE tenant = OLD.tenant;
+  INSERT INTO ${COUNTS_TABLE} (tenant, n) VALUES (NEW.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET n = n + 1;
+END;
+`;
+
+/** Index i upgrades the schema from user_version i to i + 1. Append only; never edit a shipped entry. */
+export const MIGRATIONS: readonly string[] = [V1];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function userVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the schema up to SCHEMA_VERSION; refuses a database written by a newer server. */
+export function migrate(db: Database.Database): void {
+  // Fast path without the write lock: already current.
+  if (userVersion(db) === SCHEMA_VERSION) return;
+  const run = db.transaction(() => {
+    const current = userVersion(db);
+    if (current > SCHEMA_VERSION) {
+      throw new Error(
+        `database schema version ${current} is newer than this server supports (${SCHEMA_VERSION})`,
+      );
+    }
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  });
+  run.immediate();
+}

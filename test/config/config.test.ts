@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig, ConfigError } from '../../src/config/config.js';
+
+test('defaults', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 8080);
+  assert.equal(c.host, '127.0.0.1');
+  assert.deepEqual(c.database, { kind: 'sqlite', file: './data/upgradestatus.db' });
+  assert.equal(c.controllerVersion, '31.1.1');
+  assert.equal(c.licenseTier, 'ENTERPRISE');
+  assert.equal(c.adminPassword, undefined);
+});
+
+test('environment variables, and flags that win over them', () => {
+  const c = loadConfig({ PORT: '9000', LICENSE_TIER: 'BASIC' }, ['--port', '9100', '--host=0.0.0.0']);
+  assert.equal(c.port, 9100);
+  assert.equal(c.host, '0.0.0.0');
+  assert.equal(c.licenseTier, 'BASIC');
+  assert.equal(loadConfig({}, ['--database-url', 'sqlite:/tmp/x.db']).database.file, '/tmp/x.db');
+});
+
+test('a bad value names the variable and the value', () => {
+  const cases: [Record<string, string>, string[], RegExp][] = [
+    [{ PORT: 'eighty' }, [], /PORT: 'eighty'/],
+    [{ PORT: '70000' }, [], /PORT: '70000'/],
+    [{}, ['--port=-1'], /PORT: '-1'/],
+    [{ LICENSE_TIER: 'GOLD' }, [], /LICENSE_TIER: 'GOLD'/],
+    [{ CONTROLLER_VERSION: 'latest' }, [], /CONTROLLER_VERSION: 'latest'/],
+    [{ DATABASE_URL: 'mysql://x' }, [], /DATABASE_URL: 'mysql:\/\/x'/],
+    [{ HOST: 'a b' }, [], /HOST: 'a b'/],
+    [{ LOG_LEVEL: 'loud' }, [], /LOG_LEVEL: 'loud'/],
+    [{}, ['--no-such-flag'], /command line/],
+  ];
+  for (const [env, argv, pattern] of cases) {
+    assert.throws(
+      () => loadConfig(env, argv),
+      (e: Error) => e instanceof ConfigError && pattern.test(e.message),
+    );
+  }
+});
+
+test('a postgres URL is refused clearly, without echoing its password', () => {
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: 'postgres://u:secret@db/x' }),
+    (e: Error) =>
+      /DATABASE_URL/.test(e.message) && /not supported yet/.test(e.message) && !/secret/.test(e.message),
+  );
+});
