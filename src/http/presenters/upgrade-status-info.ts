@@ -32,3 +32,33 @@ export function presentObject(stored: StoredObject, opts: PresentOptions): Recor
   }
   return out;
 }
+
+// Rendered JSON per stored version and presentation: stored objects are immutable and replaced
+// on every write, so an entry can never go stale; it disappears with its object.
+const rendered = new WeakMap<StoredObject, Map<string, string>>();
+const MAX_VARIANTS = 8;
+
+/** `presentObject` as JSON text, rendered once per object version and presentation. */
+export function presentObjectJson(stored: StoredObject, opts: PresentOptions): string {
+  const key = `${opts.origin}|${opts.includeName ? 1 : 0}|${opts.skipDefault ? 1 : 0}|${opts.fields?.join(',') ?? ''}`;
+  let variants = rendered.get(stored);
+  const hit = variants?.get(key);
+  if (hit !== undefined) return hit;
+  const text = JSON.stringify(presentObject(stored, opts));
+  if (!variants) rendered.set(stored, (variants = new Map()));
+  if (variants.size >= MAX_VARIANTS) variants.clear();
+  variants.set(key, text);
+  return text;
+}
+
+/** A list response as JSON text, assembled from the rendered objects. */
+export function presentListJson(
+  count: number,
+  items: StoredObject[],
+  opts: PresentOptions,
+  next?: string,
+): string {
+  const results = items.map((item) => presentObjectJson(item, opts)).join(',');
+  const tail = next === undefined ? '' : `,"next":${JSON.stringify(next)}`;
+  return `{"count":${count},"results":[${results}]${tail}}`;
+}

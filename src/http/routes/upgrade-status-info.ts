@@ -2,7 +2,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UpgradeStatusService, RequestContext } from '../../services/upgrade-status-service.js';
 import { parseListParams, parseReadOptions, type QueryParams } from '../../domain/query/list-params.js';
-import { objectUrl, presentObject } from '../presenters/upgrade-status-info.js';
+import {
+  objectUrl,
+  presentListJson,
+  presentObject,
+  presentObjectJson,
+} from '../presenters/upgrade-status-info.js';
 import { headerSafeUrl, requestOrigin } from '../origin.js';
 import type { RouteTable } from '../plugins/errors.js';
 
@@ -17,6 +22,7 @@ type WithUuid = { Params: { uuid: string }; Querystring: QueryParams };
 type WithQuery = { Querystring: QueryParams };
 
 const COLLECTION = '/api/upgradestatusinfo';
+const JSON_TYPE = 'application/json; charset=utf-8';
 const ITEM = '/api/upgradestatusinfo/:uuid';
 
 /** Until login lands every request acts as the admin user in the admin tenant. */
@@ -50,18 +56,15 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     deps.routes.add(path, method);
   }
 
-  app.get<WithQuery>(COLLECTION, async (request) => {
+  app.get<WithQuery>(COLLECTION, async (request, reply) => {
     const params = parseListParams(request.query);
     const result = await service.list(contextOf(request), params);
     const o = origin(request);
-    const body: Record<string, unknown> = {
-      count: result.count,
-      results: result.items.map((item) => presentObject(item, { ...params, origin: o })),
-    };
-    if (params.page * params.pageSize < result.count) {
-      body.next = nextPageUrl(o, request.url, params.page + 1);
-    }
-    return body;
+    const next =
+      params.page * params.pageSize < result.count ? nextPageUrl(o, request.url, params.page + 1) : undefined;
+    return reply
+      .type(JSON_TYPE)
+      .send(presentListJson(result.count, result.items, { ...params, origin: o }, next));
   });
 
   app.post<WithQuery>(COLLECTION, async (request, reply) => {
@@ -74,10 +77,10 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
       .send(presentObject(stored, { ...options, origin: o }));
   });
 
-  app.get<WithUuid>(ITEM, async (request) => {
+  app.get<WithUuid>(ITEM, async (request, reply) => {
     const options = parseReadOptions(request.query);
     const stored = await service.get(contextOf(request), request.params.uuid);
-    return presentObject(stored, { ...options, origin: origin(request) });
+    return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
   });
 
   app.put<WithUuid>(ITEM, async (request) => {

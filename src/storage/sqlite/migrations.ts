@@ -18,6 +18,8 @@ CREATE TABLE ${TABLE} (
   state         TEXT,                        -- state.state
   progress      INTEGER,
   last_modified TEXT NOT NULL,
+  -- bumped by every write; the document cache trusts an entry only at the current rev
+  rev INTEGER NOT NULL DEFAULT 0,
   body          TEXT NOT NULL                -- the whole document, JSON
 );
 

@@ -18,8 +18,10 @@ export class InvalidFieldPathError extends Error {
   }
 }
 
-/** The columns a list returns; see `rowToStored`. */
+/** The columns a get returns; see `rowToStored`. */
 export const SELECT_COLUMNS = 'uuid, tenant, last_modified, body';
+/** The columns a list page returns: bodies come from the document cache or a second read. */
+export const PAGE_COLUMNS = 'uuid, tenant, last_modified, rev';
 
 /** `$.a.b` for ['a', 'b']; throws on any segment outside [A-Za-z0-9_]. */
 export function jsonPath(path: readonly string[]): string {
@@ -132,7 +134,7 @@ export function compileListQuery(q: ListQuery): CompiledList {
   return {
     countSql,
     countParams,
-    pageSql: `SELECT ${SELECT_COLUMNS} FROM ${TABLE}${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+    pageSql: `SELECT ${PAGE_COLUMNS} FROM ${TABLE}${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
     pageParams: [...params, limit, offset],
     limit,
     offset,

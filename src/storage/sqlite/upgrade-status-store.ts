@@ -9,6 +9,7 @@ import { mapSqliteError } from './errors.js';
 import { TABLE } from './migrations.js';
 import { compileListQuery, SELECT_COLUMNS, type SqlValue } from './query.js';
 import { StatementCache } from './statement-cache.js';
+import { DocumentCache } from '../document-cache.js';
 
 interface Row {
   uuid: string;
@@ -19,7 +20,11 @@ interface Row {
 
 interface RowWithSeq extends Row {
   seq: number;
+  rev: number;
 }
+
+/** What a get or a list page reads first: enough to check the document cache. */
+type Head = [uuid: string, tenant: string, lastModified: string, rev: number];
 
 function rowToStored(row: Row): StoredObject {
   return {
@@ -65,6 +70,9 @@ class ChangeFailed {
 
 export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   private readonly cache: StatementCache;
+  private readonly docs = new DocumentCache();
+  private readonly headAny: Database.Statement<[string], Head>;
+  private readonly bodyOf: Database.Statement<[string], string>;
   private readonly getAny: Database.Statement<[string], RowWithSeq>;
   private readonly getInTenant: Database.Statement<[string, string], RowWithSeq>;
   private readonly insertStmt: Database.Statement<SqlValue[]>;
@@ -80,14 +88,18 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   constructor(private readonly db: Database.Database) {
     this.cache = new StatementCache(db);
-    const select = `SELECT seq, ${SELECT_COLUMNS} FROM ${TABLE} WHERE uuid = ?`;
+    const select = `SELECT seq, rev, ${SELECT_COLUMNS} FROM ${TABLE} WHERE uuid = ?`;
     this.getAny = db.prepare(select);
+    this.headAny = db
+      .prepare<[string], Head>(`SELECT uuid, tenant, last_modified, rev FROM ${TABLE} WHERE uuid = ?`)
+      .raw();
+    this.bodyOf = db.prepare<[string], string>(`SELECT body FROM ${TABLE} WHERE uuid = ?`).pluck();
     this.getInTenant = db.prepare(`${select} AND tenant = ?`);
     this.insertStmt = db.prepare<SqlValue[]>(
       `INSERT INTO ${TABLE} (${DATA_COLUMNS.join(', ')}) VALUES (${DATA_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.updateStmt = db.prepare<SqlValue[]>(
-      `UPDATE ${TABLE} SET ${DATA_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE seq = ?`,
+      `UPDATE ${TABLE} SET ${DATA_COLUMNS.map((c) => `${c} = ?`).join(', ')}, rev = rev + 1 WHERE seq = ?`,
     );
     this.deleteAny = db.prepare(`DELETE FROM ${TABLE} WHERE uuid = ?`);
     this.deleteInTenant = db.prepare(`DELETE FROM ${TABLE} WHERE uuid = ? AND tenant = ?`);
@@ -103,7 +115,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
           throw new ChangeFailed(error); // rolls the transaction back
         }
         this.updateStmt.run(...dataValues(next), row.seq);
-        return next;
+        return this.docs.remember(next, row.rev + 1);
       },
     );
     // IMMEDIATE takes the write lock before the read: no other writer (thread or process) can
@@ -125,19 +137,30 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   async insert(obj: StoredObject): Promise<void> {
     try {
       this.insertStmt.run(...dataValues(obj));
+      this.docs.remember(obj, 0);
     } catch (err) {
       this.fail(err);
     }
   }
 
   async get(uuid: string, tenant: string | null): Promise<StoredObject | undefined> {
-    let row: Row | undefined;
     try {
-      row = this.find(uuid, tenant);
+      const head = this.headAny.get(uuid);
+      if (!head || (tenant !== null && head[1] !== tenant)) return undefined;
+      return this.load(head);
     } catch (err) {
       this.fail(err);
     }
-    return row ? rowToStored(row) : undefined;
+  }
+
+  /** The document for a row head: from the cache when it is current, else read and parsed. */
+  private load(head: Head): StoredObject | undefined {
+    const [uuid, tenant, lastModified, rev] = head;
+    const cached = this.docs.fresh(uuid, rev, lastModified);
+    if (cached) return cached;
+    const body = this.bodyOf.get(uuid);
+    if (body === undefined) return undefined;
+    return this.docs.remember(rowToStored({ uuid, tenant, last_modified: lastModified, body }), rev);
   }
 
   async update(
@@ -156,6 +179,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   async delete(uuid: string, tenant: string | null): Promise<boolean> {
     try {
       const info = tenant === null ? this.deleteAny.run(uuid) : this.deleteInTenant.run(uuid, tenant);
+      this.docs.forget(uuid);
       return info.changes > 0;
     } catch (err) {
       this.fail(err);
@@ -179,7 +203,15 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
         .get(...sql.countParams) ?? 0,
     );
     if (count === 0 || sql.limit === 0 || sql.offset >= count) return { count, items: [] };
-    const rows = this.cache.get(sql.pageSql).all(...sql.pageParams) as Row[];
-    return { count, items: rows.map(rowToStored) };
+    const heads = this.cache
+      .get(sql.pageSql)
+      .raw()
+      .all(...sql.pageParams) as Head[];
+    const items: StoredObject[] = [];
+    for (const head of heads) {
+      const obj = this.load(head);
+      if (obj) items.push(obj);
+    }
+    return { count, items };
   }
 }
