@@ -3,10 +3,11 @@
 import { ApiError, errors } from '../errors/catalogue.js';
 import { UpgradeStatusInfo } from '../domain/schema/index.js';
 import { validateBody } from '../domain/validation/validate.js';
-import { normalizeReferences } from '../domain/references.js';
+import { normalizeReferences, type ReferenceContext } from '../domain/references.js';
 import { applyDefaults } from '../domain/defaults.js';
 import { newObjectUuid, nextLastModified, UUID_PATTERN } from '../domain/identity.js';
 import type { ListParams } from '../domain/query/list-params.js';
+import { applyPatch, parsePatchBody, ENVELOPE_OPS } from '../domain/patch/index.js';
 import {
   ConflictError,
   type ListResult,
@@ -82,6 +83,53 @@ export class UpgradeStatusService {
     }
   }
 
+  /**
+   * PATCH in either form. The patch applies to a copy of the stored object inside the store's
+   * per-object read-modify-write, the result is validated like a POST, and only then stored.
+   */
+  async patch(ctx: RequestContext, uuid: string, body: unknown, ifMatch?: string): Promise<StoredObject> {
+    const parsed = parsePatchBody(body);
+    let patchBody: unknown = body;
+    let seen = ifMatch;
+    const ops: string[] = [];
+    if (parsed.form === 'envelope') {
+      const normalized: Record<string, unknown> = {};
+      for (const op of ENVELOPE_OPS) {
+        const value = parsed.body[op];
+        if (value === undefined) continue;
+        ops.push(op);
+        const fields = value as Record<string, unknown>;
+        if (seen === undefined && typeof fields._last_modified === 'string') seen = fields._last_modified;
+        // References are compared by uuid when lists are matched: bring them to stored form first.
+        normalized[op] = normalizeReferences(UpgradeStatusInfo, fields, this.referenceContext(ctx));
+      }
+      if (ops.length === 0) return this.get(ctx, uuid); // `{}`: the object as it is
+      patchBody = normalized;
+    } else {
+      ops.push('json_patch');
+    }
+    try {
+      const updated = await this.store.update(uuid, ctx.tenant, (current) => {
+        rejectStale(current, seen);
+        const patched = applyPatch(UpgradeStatusInfo, current.body, patchBody);
+        const doc = this.finish(
+          ctx,
+          withPatchContext(ops, () => validateBody(UpgradeStatusInfo, patched).value),
+        );
+        const lastModified = nextLastModified(current.lastModified);
+        return {
+          ...current,
+          lastModified,
+          body: { ...doc, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified },
+        };
+      });
+      if (!updated) throw errors.notFound();
+      return updated;
+    } catch (e) {
+      throw mapConflict(e, { body: {} });
+    }
+  }
+
   async remove(ctx: RequestContext, uuid: string): Promise<void> {
     if (!(await this.store.delete(uuid, ctx.tenant))) throw errors.notFound();
   }
@@ -101,11 +149,15 @@ export class UpgradeStatusService {
     return this.finish(ctx, validateBody(UpgradeStatusInfo, body).value);
   }
 
-  private finish(ctx: RequestContext, value: Record<string, unknown>): Record<string, unknown> {
-    const normalized = normalizeReferences(UpgradeStatusInfo, value, {
+  private referenceContext(ctx: RequestContext): ReferenceContext {
+    return {
       tenant: ctx.tenant,
       resolveName: (type, name) => (type === 'tenant' && name === 'admin' ? 'admin' : undefined),
-    });
+    };
+  }
+
+  private finish(ctx: RequestContext, value: Record<string, unknown>): Record<string, unknown> {
+    const normalized = normalizeReferences(UpgradeStatusInfo, value, this.referenceContext(ctx));
     if (
       typeof normalized.tenant_ref === 'string' &&
       !normalized.tenant_ref.startsWith(`/api/tenant/${ctx.tenant}`)
@@ -142,6 +194,18 @@ function rejectStale(current: StoredObject, seen: string | undefined): void {
   if (!/^\d{1,20}$/.test(cleaned))
     throw errors.invalidHeader('If-Match / _last_modified', 'a _last_modified value');
   if (BigInt(cleaned) < BigInt(current.lastModified)) throw errors.staleObject();
+}
+
+/** Validation errors of a patched result say which operations produced it. */
+function withPatchContext<T>(ops: string[], fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 400) {
+      throw new ApiError(400, `PATCH (${ops.join(', ')}) would make the object invalid: ${e.message}`);
+    }
+    throw e;
+  }
 }
 
 function mapConflict(e: unknown, obj: { uuid?: string; body: Record<string, unknown> }): unknown {

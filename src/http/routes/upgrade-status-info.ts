@@ -51,6 +51,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     ['POST', COLLECTION],
     ['GET', ITEM],
     ['PUT', ITEM],
+    ['PATCH', ITEM],
     ['DELETE', ITEM],
   ] as const) {
     deps.routes.add(path, method);
@@ -86,6 +87,18 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
   app.put<WithUuid>(ITEM, async (request) => {
     const options = { ...parseReadOptions(request.query), includeName: true };
     const stored = await service.replace(
+      contextOf(request),
+      request.params.uuid,
+      request.body,
+      header(request, 'if-match'),
+    );
+    return presentObject(stored, { ...options, origin: origin(request) });
+  });
+
+  app.patch<WithUuid>(ITEM, async (request) => {
+    // Presented like a GET, so that `{}` answers exactly what a GET would.
+    const options = parseReadOptions(request.query);
+    const stored = await service.patch(
       contextOf(request),
       request.params.uuid,
       request.body,
