@@ -1,5 +1,5 @@
 // The record the benchmark stores: an SE group mid-upgrade with a realistic amount of detail.
-export function benchRecord(i: number): Record<string, unknown> {
+export function benchRecord(i: number, events = 5): Record<string, unknown> {
   return {
     name: `bench-seg-${i}`,
     node_type: 'NODE_SE_GROUP',
@@ -15,7 +15,7 @@ export function benchRecord(i: number): Record<string, unknown> {
     tasks_completed: 4,
     total_tasks: 10,
     start_time: '2024-03-01 01:02:03',
-    upgrade_events: Array.from({ length: 5 }, (_, k) => ({
+    upgrade_events: Array.from({ length: events }, (_, k) => ({
       task_name: `Task${k}`,
       sub_events: [
         { status: true, message: `step ${k} done`, ip: { addr: `10.0.${k}.1`, type: 'V4' }, duration: k },

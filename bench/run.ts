@@ -18,13 +18,19 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '20' },
+    only: { type: 'string' },
   },
 });
+/** `--only get,patch`: run only the cases whose name contains one of these words. */
+const ONLY = values.only?.split(',').map((w) => w.toLowerCase());
 const OBJECTS = Number(values.objects);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const CONNECTIONS = Number(values.connections);
 const HOT = Math.min(10_000, OBJECTS);
+/** Objects for the PATCH cases: 10,000 holding about 50 events each. */
+const PATCHED = 10_000;
+const PATCH_CONNECTIONS = 50;
 
 async function seed(file: string): Promise<void> {
   const storage = openSqliteStorage({ file });
@@ -32,6 +38,9 @@ async function seed(file: string): Promise<void> {
   const started = Date.now();
   for (let i = 0; i < OBJECTS; i++) {
     await service.create({ tenant: 'admin' }, benchRecord(i), { slug: `bench-se-${i}` });
+  }
+  for (let i = 0; i < PATCHED; i++) {
+    await service.create({ tenant: 'admin' }, benchRecord(OBJECTS + i, 50), { slug: `bench-patch-${i}` });
   }
   await storage.close();
   console.log(`seeded ${OBJECTS} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -60,34 +69,64 @@ async function main(): Promise<void> {
     '/',
   );
   let created = 0;
-  const cases: LoadCase[] = [
-    {
-      name: 'GET by uuid (random among 10,000)',
-      method: 'GET',
-      next: () => ({ path: `/api/upgradestatusinfo/bench-se-${rand(HOT)}` }),
-    },
-    {
-      name: 'POST',
-      method: 'POST',
-      next: () => ({
-        path: '/api/upgradestatusinfo',
-        body: JSON.stringify(benchRecord(OBJECTS + created++)),
-      }),
-    },
-    {
-      name: 'PUT (random among 10,000)',
-      method: 'PUT',
-      next: () => {
-        const i = rand(HOT);
-        return { path: `/api/upgradestatusinfo/bench-se-${i}`, body: JSON.stringify(benchRecord(i)) };
+  let events = 0;
+  const cases: LoadCase[] = (
+    [
+      {
+        name: 'GET by uuid (random among 10,000)',
+        method: 'GET',
+        next: () => ({ path: `/api/upgradestatusinfo/bench-se-${rand(HOT)}` }),
       },
-    },
-    {
-      name: 'list page of 25 (random among the first 40)',
-      method: 'GET',
-      next: () => ({ path: `/api/upgradestatusinfo?page_size=25&page=${1 + rand(40)}` }),
-    },
-  ];
+      {
+        name: 'POST',
+        method: 'POST',
+        next: () => ({
+          path: '/api/upgradestatusinfo',
+          body: JSON.stringify(benchRecord(OBJECTS + created++)),
+        }),
+      },
+      {
+        name: 'PUT (random among 10,000)',
+        method: 'PUT',
+        next: () => {
+          const i = rand(HOT);
+          return { path: `/api/upgradestatusinfo/bench-se-${i}`, body: JSON.stringify(benchRecord(i)) };
+        },
+      },
+      {
+        name: 'list page of 25 (random among the first 40)',
+        method: 'GET',
+        next: () => ({ path: `/api/upgradestatusinfo?page_size=25&page=${1 + rand(40)}` }),
+      },
+      {
+        name: 'PATCH add one event (random among 10,000 with ~50 events)',
+        method: 'PATCH',
+        connections: PATCH_CONNECTIONS,
+        next: () => ({
+          path: `/api/upgradestatusinfo/bench-patch-${rand(PATCHED)}`,
+          body: JSON.stringify({ add: { upgrade_events: [{ task_name: `bench-event-${events++}` }] } }),
+        }),
+      },
+      {
+        name: 'PATCH replace progress (random among 10,000 with ~50 events)',
+        method: 'PATCH',
+        connections: PATCH_CONNECTIONS,
+        next: () => ({
+          path: `/api/upgradestatusinfo/bench-patch-${rand(PATCHED)}`,
+          body: JSON.stringify({ replace: { progress: rand(101) } }),
+        }),
+      },
+      {
+        name: 'PATCH replace progress, all 50 connections on one object',
+        method: 'PATCH',
+        connections: PATCH_CONNECTIONS,
+        next: () => ({
+          path: '/api/upgradestatusinfo/bench-patch-0',
+          body: JSON.stringify({ replace: { progress: rand(101) } }),
+        }),
+      },
+    ] as LoadCase[]
+  ).filter((c) => !ONLY || ONLY.some((w) => c.name.toLowerCase().includes(w)));
   try {
     const bare = await measure(
       baseline.url,

@@ -2,7 +2,15 @@
 // every present object (the top level, present nested objects, each object of a present list),
 // and left out again for `skip_default`.
 import type { TObject } from '@sinclair/typebox';
-import { asNode, cloneJson, isRecord, sameJson, setOwn, type SchemaNode } from './validation/nodes.js';
+import {
+  asNode,
+  cloneJson,
+  isRecord,
+  sameJson,
+  setOwn,
+  subtreeHas,
+  type SchemaNode,
+} from './validation/nodes.js';
 
 /**
  * A copy of `value` with every absent member that has a default filled in, at every object that
@@ -22,7 +30,8 @@ function fillObject(node: SchemaNode, value: Record<string, unknown>): Record<st
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const child = Object.hasOwn(properties, key) ? properties[key] : undefined;
-    setOwn(out, key, child ? fillValue(child, value[key]) : cloneJson(value[key]));
+    // Subtrees without defaults are shared, not copied: documents are never changed in place.
+    setOwn(out, key, child && holdsDefault(child) ? fillValue(child, value[key]) : value[key]);
   }
   for (const key of Object.keys(properties)) {
     const child = properties[key] as SchemaNode;
@@ -39,8 +48,11 @@ function fillValue(node: SchemaNode, value: unknown): unknown {
     const items = node.items;
     return value.map((item) => fillValue(items, item));
   }
-  return cloneJson(value);
+  return value;
 }
+
+const holdsDefault = (node: SchemaNode): boolean =>
+  subtreeHas(node, 'default', (n) => n.default !== undefined);
 
 function stripObject(node: SchemaNode, value: Record<string, unknown>): Record<string, unknown> {
   const properties = node.properties ?? {};
@@ -49,7 +61,7 @@ function stripObject(node: SchemaNode, value: Record<string, unknown>): Record<s
     const child = Object.hasOwn(properties, key) ? properties[key] : undefined;
     const member = value[key];
     if (child?.default !== undefined && sameJson(member, child.default)) continue;
-    setOwn(out, key, child ? stripValue(child, member) : cloneJson(member));
+    setOwn(out, key, child && holdsDefault(child) ? stripValue(child, member) : member);
   }
   return out;
 }
@@ -60,5 +72,5 @@ function stripValue(node: SchemaNode, value: unknown): unknown {
     const items = node.items;
     return value.map((item) => stripValue(items, item));
   }
-  return cloneJson(value);
+  return value;
 }

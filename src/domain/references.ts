@@ -13,6 +13,7 @@ import {
   itemPath,
   memberPath,
   setOwn,
+  subtreeHas,
   type SchemaNode,
 } from './validation/nodes.js';
 
@@ -207,10 +208,16 @@ function mapObject(
   for (const key of Object.keys(value)) {
     const child = Object.hasOwn(properties, key) ? properties[key] : undefined;
     const member = value[key];
-    setOwn(out, key, child ? mapValue(child, member, memberPath(path, key), map) : cloneJson(member));
+    // Subtrees holding no reference are shared, not copied: documents are never changed in place.
+    const mapped =
+      child && holdsReference(child) ? mapValue(child, member, memberPath(path, key), map) : member;
+    setOwn(out, key, mapped);
   }
   return out;
 }
+
+const holdsReference = (node: SchemaNode): boolean =>
+  subtreeHas(node, 'reference', (n) => typeof n[REF] === 'string');
 
 function mapValue(node: SchemaNode, value: unknown, path: string, map: MapReference): unknown {
   if (value === null || value === undefined) return value;
@@ -221,5 +228,5 @@ function mapValue(node: SchemaNode, value: unknown, path: string, map: MapRefere
     return value.map((item, i) => mapValue(items, item, itemPath(path, i), map));
   }
   if (node.type === 'object' && isRecord(value)) return mapObject(node, value, path, map);
-  return cloneJson(value);
+  return value;
 }

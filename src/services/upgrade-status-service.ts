@@ -7,7 +7,7 @@ import { normalizeReferences, type ReferenceContext } from '../domain/references
 import { applyDefaults } from '../domain/defaults.js';
 import { newObjectUuid, nextLastModified, UUID_PATTERN } from '../domain/identity.js';
 import type { ListParams } from '../domain/query/list-params.js';
-import { applyPatch, parsePatchBody, ENVELOPE_OPS } from '../domain/patch/index.js';
+import { applyPatch, parsePatchBody, ENVELOPE_OPS, type PatchBody } from '../domain/patch/index.js';
 import {
   ConflictError,
   type ListResult,
@@ -112,15 +112,20 @@ export class UpgradeStatusService {
       const updated = await this.store.update(uuid, ctx.tenant, (current) => {
         rejectStale(current, seen);
         const patched = applyPatch(UpgradeStatusInfo, current.body, patchBody);
+        // The stored object is valid already: only the top-level members the patch touched need
+        // validating, normalising and defaults; the rest is shared with the stored version.
+        const touched = touchedMembers(parsed);
+        const partial = touched ? pick(patched, touched) : patched;
         const doc = this.finish(
           ctx,
-          withPatchContext(ops, () => validateBody(UpgradeStatusInfo, patched).value),
+          withPatchContext(ops, () => validateBody(UpgradeStatusInfo, partial).value),
         );
+        const merged = touched ? mergeTouched(current.body, doc, touched) : doc;
         const lastModified = nextLastModified(current.lastModified);
         return {
           ...current,
           lastModified,
-          body: { ...doc, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified },
+          body: { ...merged, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified },
         };
       });
       if (!updated) throw errors.notFound();
@@ -194,6 +199,53 @@ function rejectStale(current: StoredObject, seen: string | undefined): void {
   if (!/^\d{1,20}$/.test(cleaned))
     throw errors.invalidHeader('If-Match / _last_modified', 'a _last_modified value');
   if (BigInt(cleaned) < BigInt(current.lastModified)) throw errors.staleObject();
+}
+
+const SERVER_SET = new Set(['uuid', 'url', '_last_modified', 'tenant_ref']);
+
+/**
+ * The top-level members a patch can change (envelope field names; the first segment of every
+ * JSON Patch path and from), or undefined when that cannot be told (then everything is checked).
+ */
+function touchedMembers(parsed: PatchBody): Set<string> | undefined {
+  const out = new Set<string>();
+  if (parsed.form === 'envelope') {
+    for (const op of ENVELOPE_OPS) {
+      const fields = parsed.body[op];
+      if (fields && typeof fields === 'object') for (const k of Object.keys(fields)) out.add(k);
+    }
+  } else {
+    for (const op of parsed.ops) {
+      for (const pointer of [(op as { path?: unknown }).path, (op as { from?: unknown }).from]) {
+        if (pointer === undefined) continue;
+        const first = typeof pointer === 'string' ? /^\/([^/]*)/.exec(pointer)?.[1] : undefined;
+        if (first === undefined) return undefined;
+        out.add(first.replace(/~1/g, '/').replace(/~0/g, '~'));
+      }
+    }
+  }
+  for (const k of SERVER_SET) out.delete(k);
+  return out;
+}
+
+function pick(obj: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (Object.hasOwn(obj, k)) out[k] = obj[k];
+  return out;
+}
+
+/** The stored body with each touched member replaced by its new value, or removed. */
+function mergeTouched(
+  stored: Record<string, unknown>,
+  doc: Record<string, unknown>,
+  touched: Set<string>,
+): Record<string, unknown> {
+  const out = { ...stored };
+  for (const k of touched) {
+    if (Object.hasOwn(doc, k)) out[k] = doc[k];
+    else delete out[k];
+  }
+  return out;
 }
 
 /** Validation errors of a patched result say which operations produced it. */

@@ -64,11 +64,14 @@ export function applyPatch(
   body: unknown,
 ): Record<string, unknown> {
   const parsed = parsePatchBody(body);
-  const result = clone(current);
   if (parsed.form === 'envelope') {
-    applyEnvelope(schema, current, result, parsed.body);
-    return result;
+    // The envelope only ever replaces top-level members (lists are rebuilt, not edited in place),
+    // so a shallow copy is enough and untouched members are shared with `current`.
+    const shallow = { ...current };
+    applyEnvelope(schema, current, shallow, parsed.body);
+    return shallow;
   }
+  const result = clone(current);
   applyJsonPatch(schema, result, parsed.ops, (fail) => {
     if (result.uuid !== current.uuid) fail('the uuid of an object cannot be changed');
   });

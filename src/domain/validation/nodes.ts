@@ -67,3 +67,23 @@ export const memberPath = (parent: string, key: string): string => (parent === '
 
 /** `parent[index]`. */
 export const itemPath = (parent: string, index: number): string => `${parent}[${index}]`;
+
+const subtreeMemo = new Map<string, WeakMap<SchemaNode, boolean>>();
+
+/**
+ * Whether `test` holds for `node` or any node below it; memoised per node and test name. Walkers
+ * use it to share subtrees they would not change (documents are never mutated in place).
+ */
+export function subtreeHas(node: SchemaNode, testName: string, test: (n: SchemaNode) => boolean): boolean {
+  let memo = subtreeMemo.get(testName);
+  if (!memo) subtreeMemo.set(testName, (memo = new WeakMap()));
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  let found = test(node);
+  if (!found && node.items) found = subtreeHas(node.items, testName, test);
+  if (!found && node.properties) {
+    found = Object.values(node.properties).some((child) => subtreeHas(child, testName, test));
+  }
+  memo.set(node, found);
+  return found;
+}

@@ -2,12 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { UpgradeStatusService, RequestContext } from '../../services/upgrade-status-service.js';
 import { parseListParams, parseReadOptions, type QueryParams } from '../../domain/query/list-params.js';
-import {
-  objectUrl,
-  presentListJson,
-  presentObject,
-  presentObjectJson,
-} from '../presenters/upgrade-status-info.js';
+import { objectUrl, presentListJson, presentObjectJson } from '../presenters/upgrade-status-info.js';
 import { headerSafeUrl, requestOrigin } from '../origin.js';
 import type { RouteTable } from '../plugins/errors.js';
 
@@ -75,7 +70,8 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     return reply
       .code(201)
       .header('location', headerSafeUrl(objectUrl(o, stored, true)))
-      .send(presentObject(stored, { ...options, origin: o }));
+      .type(JSON_TYPE)
+      .send(presentObjectJson(stored, { ...options, origin: o }));
   });
 
   app.get<WithUuid>(ITEM, async (request, reply) => {
@@ -84,7 +80,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
   });
 
-  app.put<WithUuid>(ITEM, async (request) => {
+  app.put<WithUuid>(ITEM, async (request, reply) => {
     const options = { ...parseReadOptions(request.query), includeName: true };
     const stored = await service.replace(
       contextOf(request),
@@ -92,10 +88,10 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
       request.body,
       header(request, 'if-match'),
     );
-    return presentObject(stored, { ...options, origin: origin(request) });
+    return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
   });
 
-  app.patch<WithUuid>(ITEM, async (request) => {
+  app.patch<WithUuid>(ITEM, async (request, reply) => {
     // Presented like a GET, so that `{}` answers exactly what a GET would.
     const options = parseReadOptions(request.query);
     const stored = await service.patch(
@@ -104,7 +100,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
       request.body,
       header(request, 'if-match'),
     );
-    return presentObject(stored, { ...options, origin: origin(request) });
+    return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
   });
 
   app.delete<WithUuid>(ITEM, async (request, reply) => {

@@ -7,7 +7,7 @@ import { extractIndexedValues } from '../indexed-fields.js';
 import type { ListQuery, ListResult, StoredObject, UpgradeStatusStore } from '../types.js';
 import { mapSqliteError } from './errors.js';
 import { TABLE } from './migrations.js';
-import { compileListQuery, SELECT_COLUMNS, type SqlValue } from './query.js';
+import { compileListQuery, type SqlValue } from './query.js';
 import { StatementCache } from './statement-cache.js';
 import { DocumentCache } from '../document-cache.js';
 
@@ -16,11 +16,6 @@ interface Row {
   tenant: string;
   last_modified: string;
   body: string;
-}
-
-interface RowWithSeq extends Row {
-  seq: number;
-  rev: number;
 }
 
 /** What a get or a list page reads first: enough to check the document cache. */
@@ -35,8 +30,8 @@ function rowToStored(row: Row): StoredObject {
   };
 }
 
-/** The bound values for the data columns, in the order of DATA_COLUMNS. */
-function dataValues(obj: StoredObject): SqlValue[] {
+/** The bound values for the data columns, in the order of DATA_COLUMNS (body only when asked). */
+function dataValues(obj: StoredObject, withBody = true): SqlValue[] {
   const v = extractIndexedValues(obj.body);
   return [
     obj.uuid,
@@ -47,7 +42,7 @@ function dataValues(obj: StoredObject): SqlValue[] {
     v.state,
     v.progress,
     obj.lastModified,
-    JSON.stringify(obj.body),
+    withBody ? JSON.stringify(obj.body) : null,
   ];
 }
 
@@ -73,10 +68,10 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   private readonly docs = new DocumentCache();
   private readonly headAny: Database.Statement<[string], Head>;
   private readonly bodyOf: Database.Statement<[string], string>;
-  private readonly getAny: Database.Statement<[string], RowWithSeq>;
-  private readonly getInTenant: Database.Statement<[string, string], RowWithSeq>;
+  private readonly headForUpdate: Database.Statement<[string], [...Head, number]>;
   private readonly insertStmt: Database.Statement<SqlValue[]>;
-  private readonly updateStmt: Database.Statement<SqlValue[]>;
+  /** UPDATE statements by the set of columns they write (see writeChanges). */
+  private readonly updateStmts = new Map<string, Database.Statement<SqlValue[]>>();
   private readonly deleteAny: Database.Statement<[string]>;
   private readonly deleteInTenant: Database.Statement<[string, string]>;
   private readonly updateTx: (
@@ -88,34 +83,36 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   constructor(private readonly db: Database.Database) {
     this.cache = new StatementCache(db);
-    const select = `SELECT seq, rev, ${SELECT_COLUMNS} FROM ${TABLE} WHERE uuid = ?`;
-    this.getAny = db.prepare(select);
     this.headAny = db
       .prepare<[string], Head>(`SELECT uuid, tenant, last_modified, rev FROM ${TABLE} WHERE uuid = ?`)
       .raw();
+    this.headForUpdate = db
+      .prepare<[string], [...Head, number]>(
+        `SELECT uuid, tenant, last_modified, rev, seq FROM ${TABLE} WHERE uuid = ?`,
+      )
+      .raw();
     this.bodyOf = db.prepare<[string], string>(`SELECT body FROM ${TABLE} WHERE uuid = ?`).pluck();
-    this.getInTenant = db.prepare(`${select} AND tenant = ?`);
     this.insertStmt = db.prepare<SqlValue[]>(
       `INSERT INTO ${TABLE} (${DATA_COLUMNS.join(', ')}) VALUES (${DATA_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    this.updateStmt = db.prepare<SqlValue[]>(
-      `UPDATE ${TABLE} SET ${DATA_COLUMNS.map((c) => `${c} = ?`).join(', ')}, rev = rev + 1 WHERE seq = ?`,
     );
     this.deleteAny = db.prepare(`DELETE FROM ${TABLE} WHERE uuid = ?`);
     this.deleteInTenant = db.prepare(`DELETE FROM ${TABLE} WHERE uuid = ? AND tenant = ?`);
 
     const updateTx = db.transaction(
       (uuid: string, tenant: string | null, change: (current: StoredObject) => StoredObject) => {
-        const row = this.find(uuid, tenant);
-        if (!row) return undefined;
+        const head = this.headForUpdate.get(uuid);
+        if (!head || (tenant !== null && head[1] !== tenant)) return undefined;
+        const [, , lastModified, rev, seq] = head;
+        const current = this.load([uuid, head[1], lastModified, rev]);
+        if (!current) return undefined;
         let next: StoredObject;
         try {
-          next = change(rowToStored(row));
+          next = change(current);
         } catch (error) {
           throw new ChangeFailed(error); // rolls the transaction back
         }
-        this.updateStmt.run(...dataValues(next), row.seq);
-        return this.docs.remember(next, row.rev + 1);
+        this.writeChanges(current, next, seq);
+        return this.docs.remember(next, rev + 1);
       },
     );
     // IMMEDIATE takes the write lock before the read: no other writer (thread or process) can
@@ -126,12 +123,34 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
     this.listTx = db.transaction((q: ListQuery) => this.listNow(q));
   }
 
-  private find(uuid: string, tenant: string | null): RowWithSeq | undefined {
-    return tenant === null ? this.getAny.get(uuid) : this.getInTenant.get(uuid, tenant);
-  }
-
   private fail(err: unknown): never {
     throw mapSqliteError(err, this.db);
+  }
+
+  /**
+   * Writes only the columns whose value changed (plus body, last_modified and rev): SQLite
+   * rewrites the index entries of every column an UPDATE sets, even to the same value.
+   */
+  private writeChanges(current: StoredObject, next: StoredObject, seq: number): void {
+    const before = dataValues(current, false);
+    const after = dataValues(next, true);
+    const columns: string[] = [];
+    const values: SqlValue[] = [];
+    DATA_COLUMNS.forEach((column, i) => {
+      if (column === 'body' || column === 'last_modified' || before[i] !== after[i]) {
+        columns.push(column);
+        values.push(after[i] ?? null);
+      }
+    });
+    const key = columns.join(',');
+    let stmt = this.updateStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<SqlValue[]>(
+        `UPDATE ${TABLE} SET ${columns.map((c) => `${c} = ?`).join(', ')}, rev = rev + 1 WHERE seq = ?`,
+      );
+      this.updateStmts.set(key, stmt);
+    }
+    stmt.run(...values, seq);
   }
 
   async insert(obj: StoredObject): Promise<void> {
