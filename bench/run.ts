@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { execSync } from 'node:child_process';
 import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { UpgradeStatusService } from '../src/services/upgrade-status-service.js';
+import { SYSTEM_PRINCIPAL } from '../src/domain/auth/principal.js';
 import { startServer, measure, formatTable, type LoadCase } from './lib.js';
 import { benchRecord } from './records.js';
 
@@ -31,16 +32,33 @@ const HOT = Math.min(10_000, OBJECTS);
 /** Objects for the PATCH cases: 10,000 holding about 50 events each. */
 const PATCHED = 10_000;
 const PATCH_CONNECTIONS = 50;
+/** The server's first admin, and the Basic credentials every request carries (cached by the server). */
+const ADMIN_PASSWORD = 'bench-admin-password';
+const AUTH = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
+
+/** Logs in as the Python SDK does and returns the headers its later requests carry. */
+async function login(url: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `username=admin&password=${encodeURIComponent(ADMIN_PASSWORD)}`,
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  const csrf = cookies.find((c) => c.startsWith('csrftoken='))?.slice('csrftoken='.length) ?? '';
+  return { cookie: cookies.join('; '), 'x-csrftoken': csrf, referer: url };
+}
+const SYSTEM = { principal: SYSTEM_PRINCIPAL, tenant: 'admin' };
 
 async function seed(file: string): Promise<void> {
   const storage = openSqliteStorage({ file });
-  const service = new UpgradeStatusService(storage.upgradeStatus);
+  const service = new UpgradeStatusService(storage.upgradeStatus, storage.tenants);
   const started = Date.now();
   for (let i = 0; i < OBJECTS; i++) {
-    await service.create({ tenant: 'admin' }, benchRecord(i), { slug: `bench-se-${i}` });
+    await service.create(SYSTEM, benchRecord(i), { slug: `bench-se-${i}` });
   }
   for (let i = 0; i < PATCHED; i++) {
-    await service.create({ tenant: 'admin' }, benchRecord(OBJECTS + i, 50), { slug: `bench-patch-${i}` });
+    await service.create(SYSTEM, benchRecord(OBJECTS + i, 50), { slug: `bench-patch-${i}` });
   }
   await storage.close();
   console.log(`seeded ${OBJECTS} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -55,11 +73,19 @@ async function main(): Promise<void> {
   await seed(file);
   const server = await startServer(
     ['dist/src/main.js'],
-    { PORT: '18080', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${file}`, LOG_LEVEL: 'warn' },
+    {
+      PORT: '18080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${file}`,
+      LOG_LEVEL: 'warn',
+      ADMIN_PASSWORD,
+    },
     18080,
     '/api/initial-data',
   );
-  const sample = await (await fetch(`${server.url}/api/upgradestatusinfo/bench-se-0`)).text();
+  const sample = await (
+    await fetch(`${server.url}/api/upgradestatusinfo/bench-se-0`, { headers: AUTH })
+  ).text();
   const bodyFile = join(dir, 'body.json');
   writeFileSync(bodyFile, sample);
   const baseline = await startServer(
@@ -127,6 +153,7 @@ async function main(): Promise<void> {
       },
     ] as LoadCase[]
   ).filter((c) => !ONLY || ONLY.some((w) => c.name.toLowerCase().includes(w)));
+  const session = await login(server.url);
   try {
     const bare = await measure(
       baseline.url,
@@ -136,14 +163,21 @@ async function main(): Promise<void> {
     );
     const rows = [{ name: `bare Fastify route (${sample.length} B body)`, result: bare, baseline: bare.rps }];
     for (const c of cases) {
+      const connections = c.connections ?? CONNECTIONS;
       rows.push({
-        name: c.name,
-        result: await measure(server.url, { ...c, connections: CONNECTIONS }, ROUNDS, SECONDS),
+        name: `${c.name} [${connections} conn]`,
+        result: await measure(
+          server.url,
+          { ...c, connections, headers: { ...session, ...c.headers } },
+          ROUNDS,
+          SECONDS,
+        ),
         baseline: bare.rps,
       });
     }
     const header =
-      `${OBJECTS} objects on SQLite; ${CONNECTIONS} connections; median of ${ROUNDS} rounds of ${SECONDS} s; ` +
+      `${OBJECTS} objects on SQLite; requests carry a session cookie and CSRF token from POST /login; ` +
+      `median of ${ROUNDS} rounds of ${SECONDS} s; ` +
       `node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
     console.log(`\n${header}\n\n${formatTable(rows)}\n`);
   } finally {

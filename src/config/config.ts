@@ -17,6 +17,18 @@ export interface Config {
   licenseTier: LicenseTier;
   adminPassword: string | undefined;
   logLevel: string;
+  /** Whether `Authorization: Basic` is accepted. */
+  basicAuth: boolean;
+  /** Idle timeout of a session in minutes (0: none). */
+  sessionIdleMinutes: number;
+  /** Absolute lifetime of a session in hours. */
+  sessionMaxHours: number;
+  /** Failed logins for one username, within 15 minutes, before it is refused for a while. */
+  loginMaxFailures: number;
+  /** Failed logins from one address, within 15 minutes, before it is refused for a while. */
+  loginMaxFailuresPerAddress: number;
+  /** How long a throttled username or address is refused, in seconds. */
+  loginLockoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +68,42 @@ export const SETTINGS = {
     help: LICENSE_TIERS.join(', '),
   },
   adminPassword: { env: 'ADMIN_PASSWORD', flag: 'admin-password', help: 'password of the first admin user' },
+  basicAuth: {
+    env: 'BASIC_AUTH',
+    flag: 'basic-auth',
+    default: 'on',
+    help: 'accept Authorization: Basic (on/off)',
+  },
+  sessionIdleMinutes: {
+    env: 'SESSION_IDLE_MINUTES',
+    flag: 'session-idle-minutes',
+    default: '15',
+    help: 'idle timeout of a login session in minutes, 0 for none',
+  },
+  sessionMaxHours: {
+    env: 'SESSION_MAX_HOURS',
+    flag: 'session-max-hours',
+    default: '24',
+    help: 'absolute lifetime of a login session in hours',
+  },
+  loginMaxFailures: {
+    env: 'LOGIN_MAX_FAILURES',
+    flag: 'login-max-failures',
+    default: '5',
+    help: 'failed logins per username within 15 minutes before a lockout',
+  },
+  loginMaxFailuresPerAddress: {
+    env: 'LOGIN_MAX_FAILURES_PER_ADDRESS',
+    flag: 'login-max-failures-per-address',
+    default: '20',
+    help: 'failed logins per client address within 15 minutes before a lockout',
+  },
+  loginLockoutSeconds: {
+    env: 'LOGIN_LOCKOUT_SECONDS',
+    flag: 'login-lockout-seconds',
+    default: '60',
+    help: 'how long a locked-out username or address is refused',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: 'log-level',
@@ -68,6 +116,10 @@ type Key = keyof typeof SETTINGS;
 
 const VERSION_RE = /^\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const ON_OFF = new Map<string, boolean>([
+  ...['on', 'true', 'yes', '1'].map((v): [string, boolean] => [v, true]),
+  ...['off', 'false', 'no', '0'].map((v): [string, boolean] => [v, false]),
+]);
 
 /** Reads the configuration from `env` and command-line `argv` (without node and script). */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): Config {
@@ -115,6 +167,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('LOG_LEVEL', logLevel, `one of ${LOG_LEVELS.join(', ')}`);
 
+  const basicAuthText = get('basicAuth');
+  const basicAuth = ON_OFF.get(basicAuthText.toLowerCase());
+  if (basicAuth === undefined) throw new ConfigError('BASIC_AUTH', basicAuthText, 'on or off');
+  const int = (key: Key, min: number, max: number): number => {
+    const text = get(key);
+    const n = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+    if (!(n >= min && n <= max)) {
+      throw new ConfigError(SETTINGS[key].env, text, `an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+
   return {
     port,
     host,
@@ -124,6 +188,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     licenseTier: licenseTier as LicenseTier,
     adminPassword,
     logLevel,
+    basicAuth,
+    sessionIdleMinutes: int('sessionIdleMinutes', 0, 1440),
+    sessionMaxHours: int('sessionMaxHours', 1, 8760),
+    loginMaxFailures: int('loginMaxFailures', 1, 1000),
+    loginMaxFailuresPerAddress: int('loginMaxFailuresPerAddress', 1, 100000),
+    loginLockoutSeconds: int('loginLockoutSeconds', 1, 86400),
   };
 }
 

@@ -50,8 +50,34 @@ export const errors = {
     new ApiError(400, `PATCH '${op}': unknown field '${path}' is not part of the schema.`),
   jsonPatchFailed: (index: number, op: string, path: string, detail: string) =>
     new ApiError(400, `json_patch operation ${index} ('${op}' at '${path}') failed: ${detail}.`),
+  unknownRole: (path: string, role: string) =>
+    new ApiError(400, `Invalid reference in field '${path}': role '${role}' does not exist.`),
+  weakPassword: (why: string) => new ApiError(400, `Invalid value for field 'password': ${why}`),
+  tenantRename: () => new ApiError(400, `Field 'name': a tenant cannot be renamed.`),
+  // 401 (clients log in again on any 401)
+  notAuthenticated: (headers: Record<string, string> = {}) =>
+    new ApiError(401, 'Authentication credentials were not provided.', headers),
+  invalidCredentials: (headers: Record<string, string> = {}) =>
+    new ApiError(401, 'Invalid credentials', headers),
+  csrfFailed: () => new ApiError(401, 'CSRF token missing or incorrect.'),
+  basicAuthDisabled: () =>
+    new ApiError(401, 'Basic authentication is disabled on this server: log in at /login.'),
+  unsupportedAuthScheme: (scheme: string) =>
+    new ApiError(401, `Authorization scheme '${scheme}' is not supported: use Basic, or log in at /login.`),
+  // 403
+  tenantDoesNotExist: (name: string) => new ApiError(403, `Tenant '${name}' does not exist!`),
+  allTenantsDenied: () =>
+    new ApiError(403, "The all-tenants view ('X-Avi-Tenant: *') needs access to every tenant."),
+  allTenantsCreate: () =>
+    new ApiError(403, "Objects cannot be created in the all-tenants view ('X-Avi-Tenant: *')."),
+  readOnlyTenant: (tenant: string) =>
+    new ApiError(403, `Permission denied: you may not change objects in tenant '${tenant}'.`),
+  systemAdminOnly: (what: string) =>
+    new ApiError(403, `Permission denied: only a System-Admin may change ${what}.`),
+  systemDefault: () => new ApiError(403, 'Cannot delete system default object'),
   // 404
   notFound: () => new ApiError(404, 'UpgradeStatusInfo object not found!'),
+  objectNotFound: (type: 'Tenant' | 'User' | 'Role') => new ApiError(404, `${type} object not found!`),
   unknownPath: (method: string, url: string) => new ApiError(404, `No such resource: ${method} ${url}`),
   // 405
   methodNotAllowed: (method: string, allow: string[]) =>
@@ -64,11 +90,25 @@ export const errors = {
     ),
   duplicateUuid: (uuid: string) =>
     new ApiError(409, `UpgradeStatusInfo object with uuid '${uuid}' already exists.`),
+  duplicateTenant: (name: string) => new ApiError(409, `Tenant with name '${name}' already exists.`),
+  duplicateUser: (username: string) => new ApiError(409, `User with username '${username}' already exists.`),
+  duplicateObjectUuid: (type: string, uuid: string) =>
+    new ApiError(409, `${type} object with uuid '${uuid}' already exists.`),
+  referredBy: (referrers: string[]) =>
+    new ApiError(
+      409,
+      `Cannot delete, object is referred by: [${referrers.map((r) => `'${r.replace(/'/g, "\\'")}'`).join(', ')}]`,
+    ),
   // 412
   staleObject: () => new ApiError(412, 'Need to reload object data UpgradeStatusInfo'),
   // 413
   bodyTooLarge: (limit: number) =>
     new ApiError(413, `Request body is larger than the limit of ${limit} bytes.`),
+  // 429
+  tooManyLoginFailures: (seconds: number) =>
+    new ApiError(429, `Too many failed logins: try again in ${seconds} seconds.`, {
+      'retry-after': String(seconds),
+    }),
   // 500 / 503
   internal: () => new ApiError(500, 'Internal server error.'),
   unavailable: (why: string) => new ApiError(503, why),

@@ -9,6 +9,17 @@ import { installJsonBody } from './plugins/json-body.js';
 import { upgradeStatusInfoRoutes } from './routes/upgrade-status-info.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { nameBasedUuid } from '../domain/references.js';
+import fastifyCookie from '@fastify/cookie';
+import type { ScryptParams } from '../domain/auth/password.js';
+import { AuthService, type AuthSettings } from '../services/auth-service.js';
+import { TenantService } from '../services/tenant-service.js';
+import { UserService } from '../services/user-service.js';
+import { RoleService } from '../services/role-service.js';
+import { authentication } from './plugins/auth.js';
+import { loginRoutes } from './routes/login.js';
+import { tenantRoutes } from './routes/tenant.js';
+import { userRoutes } from './routes/user.js';
+import { roleRoutes } from './routes/role.js';
 
 /** Bodies over this get 413 (documented in the README). */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -17,6 +28,25 @@ export interface AppDeps {
   config: Config;
   storage: Storage;
   logger?: FastifyServerOptions['logger'];
+  /** The clock of sessions, tokens and the login throttle (ms since the epoch); tests move it. */
+  now?: () => number;
+  /** Cost of new password hashes; tests use a cheap one. */
+  scrypt?: ScryptParams;
+}
+
+/** Routes readable without credentials (the controller's own unauthenticated endpoints). */
+const PUBLIC_ROUTES = new Set(['/login', '/logout', '/api/initial-data', '/api/cluster/status']);
+
+/** The authentication settings of a configuration. */
+export function authSettings(config: Config, scrypt?: ScryptParams): AuthSettings {
+  const lockoutMs = config.loginLockoutSeconds * 1000;
+  return {
+    basicAuth: config.basicAuth,
+    session: { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
+    userThrottle: { maxFailures: config.loginMaxFailures, lockoutMs },
+    addressThrottle: { maxFailures: config.loginMaxFailuresPerAddress, lockoutMs },
+    ...(scrypt ? { scrypt } : {}),
+  };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -34,9 +64,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app, routes, BODY_LIMIT);
   installJsonBody(app);
 
+  // First start on an empty store: the admin tenant and the admin user.
+  const now = deps.now ?? Date.now;
+  const auth = new AuthService(deps.storage, authSettings(deps.config, deps.scrypt), now);
+  const tenants = new TenantService(deps.storage.tenants);
+  const users = new UserService(deps.storage.users, deps.storage.tenants, deps.scrypt, (uuid) =>
+    auth.forgetUser(uuid),
+  );
+  await tenants.ensureAdminTenant();
+  const firstAdmin = await users.ensureFirstAdmin(deps.config.adminPassword);
+  if (firstAdmin.generatedPassword !== undefined) announcePassword(app, firstAdmin.generatedPassword);
+
+  await app.register(fastifyCookie, { hook: false });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', authentication({ auth, publicRoutes: PUBLIC_ROUTES, now }));
+
   const fallbackHost = `${deps.config.host}:${deps.config.port}`;
+  const startedAt = new Date();
+  await loginRoutes(app, { auth, tenants, config: deps.config, routes, fallbackHost, startedAt, now });
+  tenantRoutes(app, { tenants, routes, fallbackHost });
+  userRoutes(app, { users, routes, fallbackHost });
+  roleRoutes(app, { roles: new RoleService(), routes, fallbackHost });
   upgradeStatusInfoRoutes(app, {
-    service: new UpgradeStatusService(deps.storage.upgradeStatus),
+    service: new UpgradeStatusService(deps.storage.upgradeStatus, deps.storage.tenants),
+    tenants,
     routes,
     fallbackHost,
   });
@@ -45,8 +96,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routes,
     clusterUuid: nameBasedUuid('cluster', 'admin', deps.config.databaseUrl),
     ping: () => deps.storage.ping(),
-    startedAt: new Date(),
+    startedAt,
   });
   await app.ready();
   return app;
+}
+
+/** Shows a generated admin password once, in the log (or on stderr when the log level hides it). */
+function announcePassword(app: FastifyInstance, password: string): void {
+  const message =
+    `Created the user 'admin' with the generated password ${password} ` +
+    '(shown only this once; set ADMIN_PASSWORD to choose it on an empty store).';
+  const log = app.log as FastifyInstance['log'] & { isLevelEnabled?: (level: string) => boolean };
+  if (log.isLevelEnabled?.('warn')) log.warn({ username: 'admin' }, message);
+  else process.stderr.write(`avi-upgrade-status: ${message}\n`);
 }

@@ -3,7 +3,7 @@
 import { ApiError, errors } from '../errors/catalogue.js';
 import { UpgradeStatusInfo } from '../domain/schema/index.js';
 import { validateBody } from '../domain/validation/validate.js';
-import { normalizeReferences, type ReferenceContext } from '../domain/references.js';
+import { normalizeReferences, referenceUuid, type ReferenceContext } from '../domain/references.js';
 import { applyDefaults } from '../domain/defaults.js';
 import { newObjectUuid, nextLastModified, UUID_PATTERN } from '../domain/identity.js';
 import type { ListParams } from '../domain/query/list-params.js';
@@ -14,11 +14,25 @@ import {
   type StoredObject,
   type UpgradeStatusStore,
 } from '../storage/types.js';
+import type { Principal } from '../domain/auth/principal.js';
+import { authorize, authorizeAllTenants, type UpgradeStatusAction } from '../policies/upgrade-status-info.js';
+import {
+  tenantOfRef,
+  tenantRef,
+  withTenants,
+  type TenantDirectory,
+  type TenantLookup,
+  type TenantName,
+} from './tenant-directory.js';
 
-/** Who is asking, and where: later issues add the user, role and API version. */
+/** Who is asking, and where: later issues add the API version. */
 export interface RequestContext {
-  /** The tenant the request acts in (its uuid). */
-  tenant: string;
+  /** The user the request acts for, with its roles. */
+  principal: Principal;
+  /** The tenant the request acts in (its uuid); null: every tenant (`X-Avi-Tenant: *`). */
+  tenant: string | null;
+  /** The name of `tenant` (defaults to its uuid). */
+  tenantName?: string;
 }
 
 export interface CreateOptions {
@@ -27,37 +41,53 @@ export interface CreateOptions {
 }
 
 export class UpgradeStatusService {
-  constructor(private readonly store: UpgradeStatusStore) {}
+  constructor(
+    private readonly store: UpgradeStatusStore,
+    private readonly tenants: TenantLookup,
+  ) {}
 
+  /**
+   * Creates in the request's tenant, or in the tenant a `tenant_ref` of the body names (whatever
+   * the request's tenant), if the principal may write there. Never in the all-tenants view.
+   */
   async create(ctx: RequestContext, body: unknown, opts: CreateOptions = {}): Promise<StoredObject> {
-    const doc = this.prepare(ctx, body);
-    const uuid = pickUuid(doc.uuid, opts.slug);
-    const lastModified = nextLastModified();
-    const stored: StoredObject = {
-      uuid,
-      tenant: ctx.tenant,
-      lastModified,
-      body: { ...doc, uuid, tenant_ref: tenantRef(ctx.tenant), _last_modified: lastModified },
-    };
-    try {
-      await this.store.insert(stored);
-    } catch (e) {
-      throw mapConflict(e, stored);
-    }
-    return stored;
+    if (ctx.tenant === null) authorizeAllTenants(ctx.principal, 'create');
+    const home = requestTenant(ctx);
+    const { value } = validateBody(UpgradeStatusInfo, body);
+    return withTenants(this.tenants, [home], async (dir) => {
+      const doc = this.finish(home, dir, value);
+      const target = this.placement(ctx, home, dir, doc, 'create');
+      const uuid = pickUuid(doc.uuid, opts.slug);
+      const lastModified = nextLastModified();
+      const stored: StoredObject = {
+        uuid,
+        tenant: target.tenant,
+        lastModified,
+        body: { ...doc, uuid, tenant_ref: tenantRef(target), _last_modified: lastModified },
+      };
+      try {
+        await this.store.insert(stored);
+      } catch (e) {
+        throw mapConflict(e, stored);
+      }
+      return stored;
+    });
   }
 
   async get(ctx: RequestContext, uuid: string): Promise<StoredObject> {
+    authorizeScope(ctx, 'read');
     const found = await this.store.get(uuid, ctx.tenant);
     if (!found) throw errors.notFound();
     return found;
   }
 
   /**
-   * Full replacement: omitted fields go back to their defaults; uuid and tenant stay.
+   * Full replacement: omitted fields go back to their defaults; the uuid stays, and so does the
+   * tenant unless the body's `tenant_ref` names another one the principal may write in.
    * `ifMatch` (header) or a `_last_modified` in the body older than the stored one → 412.
    */
   async replace(ctx: RequestContext, uuid: string, body: unknown, ifMatch?: string): Promise<StoredObject> {
+    const home = await this.homeOf(ctx, uuid, 'update');
     const { value, lastModified: seen } = validateBody(UpgradeStatusInfo, body);
     if (value.uuid !== undefined && value.uuid !== uuid) {
       throw new ApiError(
@@ -65,22 +95,28 @@ export class UpgradeStatusService {
         `Field 'uuid' (${String(value.uuid)}) does not match the object's uuid (${uuid}).`,
       );
     }
-    const doc = this.finish(ctx, value);
-    try {
-      const updated = await this.store.update(uuid, ctx.tenant, (current) => {
-        rejectStale(current, seen ?? ifMatch);
-        const lastModified = nextLastModified(current.lastModified);
-        return {
-          ...current,
-          lastModified,
-          body: { ...doc, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified },
-        };
-      });
-      if (!updated) throw errors.notFound();
-      return updated;
-    } catch (e) {
-      throw mapConflict(e, { body: doc });
-    }
+    return withTenants(this.tenants, [home], async (dir) => {
+      const doc = this.finish(home, dir, value);
+      const target = this.placement(ctx, home, dir, doc, 'update');
+      const moved = target.tenant !== home.tenant;
+      try {
+        const updated = await this.store.update(uuid, home.tenant, (current) => {
+          rejectStale(current, seen ?? ifMatch);
+          const lastModified = nextLastModified(current.lastModified);
+          const ref = moved ? tenantRef(target) : current.body.tenant_ref;
+          return {
+            ...current,
+            tenant: target.tenant,
+            lastModified,
+            body: { ...doc, uuid, tenant_ref: ref, _last_modified: lastModified },
+          };
+        });
+        if (!updated) throw errors.notFound();
+        return updated;
+      } catch (e) {
+        throw mapConflict(e, { body: doc });
+      }
+    });
   }
 
   /**
@@ -88,6 +124,19 @@ export class UpgradeStatusService {
    * per-object read-modify-write, the result is validated like a POST, and only then stored.
    */
   async patch(ctx: RequestContext, uuid: string, body: unknown, ifMatch?: string): Promise<StoredObject> {
+    const home = await this.homeOf(ctx, uuid, 'update');
+    return withTenants(this.tenants, [home], (dir) => this.patchIn(ctx, home, dir, uuid, body, ifMatch));
+  }
+
+  /** PATCH of an object of `home`; it stays there (`tenant_ref` is the server's to set). */
+  private async patchIn(
+    ctx: RequestContext,
+    home: TenantName,
+    dir: TenantDirectory,
+    uuid: string,
+    body: unknown,
+    ifMatch: string | undefined,
+  ): Promise<StoredObject> {
     const parsed = parsePatchBody(body);
     let patchBody: unknown = body;
     let seen = ifMatch;
@@ -101,15 +150,16 @@ export class UpgradeStatusService {
         const fields = value as Record<string, unknown>;
         if (seen === undefined && typeof fields._last_modified === 'string') seen = fields._last_modified;
         // References are compared by uuid when lists are matched: bring them to stored form first.
-        normalized[op] = normalizeReferences(UpgradeStatusInfo, fields, this.referenceContext(ctx));
+        normalized[op] = normalizeReferences(UpgradeStatusInfo, fields, referenceContext(home, dir));
       }
-      if (ops.length === 0) return this.get(ctx, uuid); // `{}`: the object as it is
+      dir.complete();
+      if (ops.length === 0) return this.getIn(home.tenant, uuid); // `{}`: the object as it is
       patchBody = normalized;
     } else {
       ops.push('json_patch');
     }
     try {
-      const updated = await this.store.update(uuid, ctx.tenant, (current) => {
+      const updated = await this.store.update(uuid, home.tenant, (current) => {
         rejectStale(current, seen);
         const patched = applyPatch(UpgradeStatusInfo, current.body, patchBody);
         // The stored object is valid already: only the top-level members the patch touched need
@@ -117,7 +167,8 @@ export class UpgradeStatusService {
         const touched = touchedMembers(parsed);
         const partial = touched ? pick(patched, touched) : patched;
         const doc = this.finish(
-          ctx,
+          home,
+          dir,
           withPatchContext(ops, () => validateBody(UpgradeStatusInfo, partial).value),
         );
         const merged = touched ? mergeTouched(current.body, doc, touched) : doc;
@@ -136,10 +187,12 @@ export class UpgradeStatusService {
   }
 
   async remove(ctx: RequestContext, uuid: string): Promise<void> {
-    if (!(await this.store.delete(uuid, ctx.tenant))) throw errors.notFound();
+    const home = await this.homeOf(ctx, uuid, 'delete');
+    if (!(await this.store.delete(uuid, home.tenant))) throw errors.notFound();
   }
 
   async list(ctx: RequestContext, params: ListParams): Promise<ListResult> {
+    authorizeScope(ctx, 'read');
     return this.store.list({
       tenant: ctx.tenant,
       filters: params.filters,
@@ -149,33 +202,83 @@ export class UpgradeStatusService {
     });
   }
 
-  /** Validate a whole body and bring it to its stored form. */
-  private prepare(ctx: RequestContext, body: unknown): Record<string, unknown> {
-    return this.finish(ctx, validateBody(UpgradeStatusInfo, body).value);
+  private async getIn(tenant: string, uuid: string): Promise<StoredObject> {
+    const found = await this.store.get(uuid, tenant);
+    if (!found) throw errors.notFound();
+    return found;
   }
 
-  private referenceContext(ctx: RequestContext): ReferenceContext {
-    return {
-      tenant: ctx.tenant,
-      resolveName: (type, name) => (type === 'tenant' && name === 'admin' ? 'admin' : undefined),
-    };
-  }
-
-  private finish(ctx: RequestContext, value: Record<string, unknown>): Record<string, unknown> {
-    const normalized = normalizeReferences(UpgradeStatusInfo, value, this.referenceContext(ctx));
-    if (
-      typeof normalized.tenant_ref === 'string' &&
-      !normalized.tenant_ref.startsWith(`/api/tenant/${ctx.tenant}`)
-    ) {
-      // Until tenancy lands every object lives in the request's tenant.
-      throw new ApiError(400, `Field 'tenant_ref': tenant does not exist or is not the request's tenant.`);
+  /**
+   * The tenant of the object a write acts on, once the principal may `action` there: the
+   * request's tenant (checked before anything is read), or in the all-tenants view the tenant
+   * the object lives in (404 when there is no such object).
+   */
+  private async homeOf(ctx: RequestContext, uuid: string, action: UpgradeStatusAction): Promise<TenantName> {
+    if (ctx.tenant !== null) {
+      const home = requestTenant(ctx);
+      authorize(ctx.principal, action, home, home.name);
+      return home;
     }
+    authorizeAllTenants(ctx.principal, action);
+    const found = await this.store.get(uuid, null);
+    if (!found) throw errors.notFound();
+    const home = { tenant: found.tenant, name: tenantOfRef(found.body.tenant_ref, found.tenant).name };
+    authorize(ctx.principal, action, home, home.name);
+    return home;
+  }
+
+  /**
+   * Where a validated, normalised body places its object: the tenant its `tenant_ref` names, or
+   * `home`. Another tenant must exist and allow the principal to write (403 otherwise).
+   */
+  private placement(
+    ctx: RequestContext,
+    home: TenantName,
+    dir: TenantDirectory,
+    doc: Record<string, unknown>,
+    action: 'create' | 'update',
+  ): TenantName {
+    let target = home;
+    if (typeof doc.tenant_ref === 'string') {
+      const uuid = referenceUuid(doc.tenant_ref);
+      if (uuid !== home.tenant) {
+        const found = dir.byUuid(uuid);
+        dir.complete();
+        if (!found) throw errors.tenantDoesNotExist(tenantOfRef(doc.tenant_ref, uuid).name);
+        target = found;
+      }
+    }
+    if (target !== home || action === 'create') authorize(ctx.principal, action, target, target.name);
+    return target;
+  }
+
+  /** Normalise references (tenants by name against the real tenants) and fill defaults. */
+  private finish(
+    home: TenantName,
+    dir: TenantDirectory,
+    value: Record<string, unknown>,
+  ): Record<string, unknown> {
+    dir.checkPlacement(value.tenant_ref);
+    const normalized = normalizeReferences(UpgradeStatusInfo, value, referenceContext(home, dir));
+    dir.complete();
     return applyDefaults(UpgradeStatusInfo, normalized);
   }
 }
 
-function tenantRef(tenant: string): string {
-  return tenant === 'admin' ? '/api/tenant/admin#admin' : `/api/tenant/${tenant}`;
+function referenceContext(home: TenantName, dir: TenantDirectory): ReferenceContext {
+  return { tenant: home.tenant, resolveName: dir.resolveName };
+}
+
+/** The request's tenant; only for a request that names one (not the all-tenants view). */
+function requestTenant(ctx: RequestContext): TenantName {
+  const tenant = ctx.tenant as string;
+  return { tenant, name: ctx.tenantName ?? tenant };
+}
+
+/** Reads need a right in the request's tenant, or access to every tenant for `*`. */
+function authorizeScope(ctx: RequestContext, action: 'read'): void {
+  if (ctx.tenant === null) authorizeAllTenants(ctx.principal, action);
+  else authorize(ctx.principal, action, { tenant: ctx.tenant }, ctx.tenantName);
 }
 
 function pickUuid(fromBody: unknown, slug: string | undefined): string {

@@ -2,29 +2,85 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.js';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import type { Storage } from '../../src/storage/types.js';
+import type { ScryptParams } from '../../src/domain/auth/password.js';
+
+/** The password of the first admin of every test app (unless the test sets ADMIN_PASSWORD). */
+export const ADMIN_PASSWORD = 'test-admin-password';
+
+/** Cheap password hashes: tests create many users (the stored hash carries its parameters). */
+export const TEST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
+
+/** `Authorization: Basic ...` for a username and password. */
+export function basicAuth(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/** A clock the test moves by hand (sessions, tokens, the login throttle and the Basic cache). */
+export class TestClock {
+  constructor(public ms = Date.now()) {}
+  readonly now = (): number => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export type Inject = (opts: InjectOptions) => Promise<LightMyRequestResponse>;
 
 export interface TestApp {
+  /** The app; its `inject` acts as the admin (Basic auth) unless the request carries its own credentials. */
   app: FastifyInstance;
+  /** `inject` without credentials added. */
+  anonymous: Inject;
   storage: Storage;
   config: Config;
+  clock: TestClock;
   dir: string;
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+function hasHeader(headers: InjectOptions['headers'], name: string): boolean {
+  return Object.keys(headers ?? {}).some((k) => k.toLowerCase() === name);
+}
+
+/**
+ * Makes `app.inject(options)` send the admin's Basic credentials unless the request has an
+ * Authorization or a Cookie header of its own, so tests of other behaviour stay unchanged.
+ */
+export function authenticateByDefault(app: FastifyInstance, authorization: string): Inject {
+  const raw: Inject = app.inject.bind(app) as Inject;
+  const inject: Inject = (opts) => {
+    if (hasHeader(opts.headers, 'authorization') || hasHeader(opts.headers, 'cookie')) return raw(opts);
+    return raw({ ...opts, headers: { ...(opts.headers ?? {}), authorization } });
+  };
+  (app as unknown as { inject: Inject }).inject = inject;
+  return raw;
+}
+
+export async function startTestApp(
+  env: Record<string, string> = {},
+  deps: Partial<Pick<AppDeps, 'logger' | 'scrypt'>> = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'aus-test-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'test.db')}`, ...env });
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'test.db')}`,
+    ADMIN_PASSWORD,
+    ...env,
+  });
   const storage = openSqliteStorage({ file: config.database.file });
-  const app = await buildApp({ config, storage });
+  const clock = new TestClock();
+  const app = await buildApp({ config, storage, now: clock.now, scrypt: TEST_SCRYPT, ...deps });
+  const anonymous = authenticateByDefault(app, basicAuth('admin', config.adminPassword ?? ADMIN_PASSWORD));
   return {
     app,
+    anonymous,
     storage,
     config,
+    clock,
     dir,
     async close() {
       await app.close();

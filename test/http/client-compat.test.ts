@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, JSON_HEADERS, type TestApp } from '../helpers/app.js';
+import { startTestApp, JSON_HEADERS, ADMIN_PASSWORD, basicAuth, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 before(async () => {
@@ -90,7 +90,11 @@ test('objects survive closing and reopening the SQLite file', async () => {
   const storage = openSqliteStorage({ file: first.config.database.file });
   const app = await buildApp({ config: first.config, storage });
   try {
-    const res = await app.inject({ method: 'GET', url: `/api/upgradestatusinfo/${created.uuid}` });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/upgradestatusinfo/${created.uuid}`,
+      headers: { authorization: basicAuth('admin', ADMIN_PASSWORD) },
+    });
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().name, 'keep');
   } finally {

@@ -1,12 +1,14 @@
 // Parses the query string of a list or single read into what the service and presenter need.
 // Parameters this server does not know are ignored, as the controller does; a known parameter
-// with a malformed value is a 400 naming it.
+// with a malformed value is a 400 naming it. The filter language is in filters.ts.
 import type { TSchema } from '@sinclair/typebox';
 import { errors } from '../../errors/catalogue.js';
 import { UpgradeStatusInfo } from '../schema/index.js';
 import type { Filter, SortKey } from '../../storage/types.js';
+import { parseFilters } from './filters.js';
+import { single, type QueryParams } from './params.js';
 
-export type QueryParams = Record<string, string | string[] | undefined>;
+export type { QueryParams };
 
 export const DEFAULT_PAGE_SIZE = 25;
 /** Larger page sizes are clamped to this (the Python SDK allows at most 200; Avi scripts use 1000). */
@@ -24,12 +26,6 @@ export interface ListParams extends ReadOptions {
   pageSize: number;
   filters: Filter[];
   sort: SortKey[];
-}
-
-/** The last value of a repeated parameter wins. */
-function single(params: QueryParams, key: string): string | undefined {
-  const v = params[key];
-  return Array.isArray(v) ? v[v.length - 1] : v;
 }
 
 function flag(params: QueryParams, key: string): boolean {
@@ -91,9 +87,7 @@ export function parseReadOptions(params: QueryParams): ReadOptions {
 export function parseListParams(params: QueryParams): ListParams {
   const page = positiveInt(params, 'page', 1);
   const pageSize = Math.min(positiveInt(params, 'page_size', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-  const filters: Filter[] = [];
-  const name = single(params, 'name');
-  if (name !== undefined) filters.push({ op: 'eq', path: ['name'], value: name });
+  const filters = parseFilters(params);
   const sortText = single(params, 'sort');
   const sort = sortText !== undefined ? parseSort(sortText) : [];
   return { ...parseReadOptions(params), page, pageSize, filters, sort };

@@ -16,3 +16,21 @@ export function installJsonBody(app: FastifyInstance): void {
     strict(request, text, done);
   });
 }
+
+/**
+ * `application/x-www-form-urlencoded` bodies, for the routes of `scope` only (the Python SDK
+ * logs in with `username=..&password=..`). Parsed with URLSearchParams into an object without a
+ * prototype; the last value of a repeated field wins.
+ */
+export function installFormBody(scope: FastifyInstance): void {
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      const fields = Object.create(null) as Record<string, string>;
+      for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+      done(null, fields);
+    },
+  );
+}

@@ -5,9 +5,13 @@ import { parseListParams, parseReadOptions, type QueryParams } from '../../domai
 import { objectUrl, presentListJson, presentObjectJson } from '../presenters/upgrade-status-info.js';
 import { headerSafeUrl, requestOrigin } from '../origin.js';
 import type { RouteTable } from '../plugins/errors.js';
+import { principalOf } from '../plugins/auth.js';
+import type { TenantService } from '../../services/tenant-service.js';
 
 export interface RouteDeps {
   service: UpgradeStatusService;
+  /** Resolves the request's tenant (`X-Avi-Tenant`, `X-Avi-Tenant-UUID`, the user's default). */
+  tenants: TenantService;
   routes: RouteTable;
   /** host:port to use in URLs when the request's Host header is unusable. */
   fallbackHost: string;
@@ -20,9 +24,12 @@ const COLLECTION = '/api/upgradestatusinfo';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const ITEM = '/api/upgradestatusinfo/:uuid';
 
-/** Until login lands every request acts as the admin user in the admin tenant. */
-function contextOf(_request: FastifyRequest): RequestContext {
-  return { tenant: 'admin' };
+/** The request's principal (from the auth hook) and the tenant it acts in. */
+function contextOf(request: FastifyRequest, tenants: TenantService): Promise<RequestContext> {
+  return tenants.requestContext(principalOf(request), {
+    name: header(request, 'x-avi-tenant'),
+    uuid: header(request, 'x-avi-tenant-uuid'),
+  });
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -54,7 +61,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
 
   app.get<WithQuery>(COLLECTION, async (request, reply) => {
     const params = parseListParams(request.query);
-    const result = await service.list(contextOf(request), params);
+    const result = await service.list(await contextOf(request, deps.tenants), params);
     const o = origin(request);
     const next =
       params.page * params.pageSize < result.count ? nextPageUrl(o, request.url, params.page + 1) : undefined;
@@ -65,7 +72,9 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
 
   app.post<WithQuery>(COLLECTION, async (request, reply) => {
     const options = { ...parseReadOptions(request.query), includeName: true };
-    const stored = await service.create(contextOf(request), request.body, { slug: header(request, 'slug') });
+    const stored = await service.create(await contextOf(request, deps.tenants), request.body, {
+      slug: header(request, 'slug'),
+    });
     const o = origin(request);
     return reply
       .code(201)
@@ -76,14 +85,14 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
 
   app.get<WithUuid>(ITEM, async (request, reply) => {
     const options = parseReadOptions(request.query);
-    const stored = await service.get(contextOf(request), request.params.uuid);
+    const stored = await service.get(await contextOf(request, deps.tenants), request.params.uuid);
     return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
   });
 
   app.put<WithUuid>(ITEM, async (request, reply) => {
     const options = { ...parseReadOptions(request.query), includeName: true };
     const stored = await service.replace(
-      contextOf(request),
+      await contextOf(request, deps.tenants),
       request.params.uuid,
       request.body,
       header(request, 'if-match'),
@@ -95,7 +104,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     // Presented like a GET, so that `{}` answers exactly what a GET would.
     const options = parseReadOptions(request.query);
     const stored = await service.patch(
-      contextOf(request),
+      await contextOf(request, deps.tenants),
       request.params.uuid,
       request.body,
       header(request, 'if-match'),
@@ -104,7 +113,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
   });
 
   app.delete<WithUuid>(ITEM, async (request, reply) => {
-    await service.remove(contextOf(request), request.params.uuid);
+    await service.remove(await contextOf(request, deps.tenants), request.params.uuid);
     return reply.code(204).send();
   });
 }

@@ -40,3 +40,20 @@ export function mapSqliteError(err: unknown, db: Database.Database): unknown {
   if (!db.open) return new StoreUnavailableError(err);
   return err;
 }
+
+/**
+ * mapSqliteError for the stores of another `table`: a unique failure on its `uuid` column is a
+ * uuid conflict, on its `name` or `username` column a name conflict.
+ */
+export function mapTableError(err: unknown, db: Database.Database, table: string): unknown {
+  if (
+    err instanceof Database.SqliteError &&
+    (err.code === 'SQLITE_CONSTRAINT_UNIQUE' || err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  ) {
+    if (err.message.includes(`${table}.uuid`)) return new ConflictError('uuid');
+    if (err.message.includes(`${table}.name`) || err.message.includes(`${table}.username`)) {
+      return new ConflictError('name');
+    }
+  }
+  return mapSqliteError(err, db);
+}

@@ -6,6 +6,11 @@ import Database from 'better-sqlite3';
 import type { Storage } from '../types.js';
 import { migrate } from './migrations.js';
 import { SqliteUpgradeStatusStore } from './upgrade-status-store.js';
+import { SqliteTenantStore } from './tenant-store.js';
+import { SqliteUserStore } from './user-store.js';
+import { SqliteSessionStore } from './session-store.js';
+import { SqliteLoginThrottleStore } from './login-throttle-store.js';
+import { SqliteUserTokenStore } from './user-token-store.js';
 
 export interface SqliteOptions {
   /** Path of the database file (parent directories are created), or ':memory:'. */
@@ -48,6 +53,11 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
   return {
     kind: 'sqlite',
     upgradeStatus,
+    tenants: new SqliteTenantStore(db),
+    users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
+    loginThrottle: new SqliteLoginThrottleStore(db),
+    userTokens: new SqliteUserTokenStore(db),
     async ping(): Promise<boolean> {
       try {
         return ping.get() === 1;

@@ -54,8 +54,68 @@ CREATE TRIGGER ${TABLE}_count_retenant AFTER UPDATE OF tenant ON ${TABLE}
 END;
 `;
 
+export const TENANT_TABLE = 'tenant';
+export const USER_TABLE = 'auth_user';
+export const SESSION_TABLE = 'auth_session';
+export const THROTTLE_TABLE = 'login_throttle';
+export const TOKEN_TABLE = 'user_token';
+
+// Tenants, users, sessions, failed-login counters and user tokens. Sessions and tokens are kept
+// under a SHA-256 digest of their secret and go with their user.
+const V2 = `
+CREATE TABLE ${TENANT_TABLE} (
+  seq           INTEGER PRIMARY KEY,
+  uuid          TEXT NOT NULL UNIQUE,
+  name          TEXT NOT NULL UNIQUE,
+  last_modified TEXT NOT NULL,
+  body          TEXT NOT NULL
+);
+
+CREATE TABLE ${USER_TABLE} (
+  seq              INTEGER PRIMARY KEY,
+  uuid             TEXT NOT NULL UNIQUE,
+  username         TEXT NOT NULL UNIQUE,
+  password_hash    TEXT NOT NULL,
+  password_version INTEGER NOT NULL,
+  tenants          TEXT NOT NULL DEFAULT '[]',   -- JSON array of tenant uuids the user refers to
+  last_modified    TEXT NOT NULL,
+  body             TEXT NOT NULL
+);
+
+CREATE TABLE ${SESSION_TABLE} (
+  id_digest        TEXT PRIMARY KEY,
+  user_uuid        TEXT NOT NULL REFERENCES ${USER_TABLE} (uuid) ON DELETE CASCADE,
+  csrf_token       TEXT NOT NULL,
+  password_version INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  idle_expires_at  INTEGER NOT NULL,
+  expires_at       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ${SESSION_TABLE}_user ON ${SESSION_TABLE} (user_uuid);
+CREATE INDEX ${SESSION_TABLE}_idle ON ${SESSION_TABLE} (idle_expires_at);
+CREATE INDEX ${SESSION_TABLE}_expires ON ${SESSION_TABLE} (expires_at);
+
+CREATE TABLE ${THROTTLE_TABLE} (
+  key           TEXT PRIMARY KEY,
+  failures      INTEGER NOT NULL,
+  window_start  INTEGER NOT NULL,
+  blocked_until INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ${THROTTLE_TABLE}_window ON ${THROTTLE_TABLE} (window_start);
+
+CREATE TABLE ${TOKEN_TABLE} (
+  token_digest     TEXT PRIMARY KEY,
+  user_uuid        TEXT NOT NULL REFERENCES ${USER_TABLE} (uuid) ON DELETE CASCADE,
+  password_version INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  expires_at       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ${TOKEN_TABLE}_user ON ${TOKEN_TABLE} (user_uuid);
+CREATE INDEX ${TOKEN_TABLE}_expires ON ${TOKEN_TABLE} (expires_at);
+`;
+
 /** Index i upgrades the schema from user_version i to i + 1. Append only; never edit a shipped entry. */
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, V2];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
