@@ -10,6 +10,7 @@ import { TABLE } from './migrations.js';
 import { compileListQuery, type SqlValue } from './query.js';
 import { StatementCache } from './statement-cache.js';
 import { DocumentCache } from '../document-cache.js';
+import { WriteBatcher } from './write-batcher.js';
 
 interface Row {
   uuid: string;
@@ -80,6 +81,9 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
     change: (current: StoredObject) => StoredObject,
   ) => StoredObject | undefined;
   private readonly listTx: (q: ListQuery) => ListResult;
+  private readonly insertTx: (obj: StoredObject) => void;
+  private readonly deleteTx: (uuid: string, tenant: string | null) => boolean;
+  private readonly writes: WriteBatcher;
 
   constructor(private readonly db: Database.Database) {
     this.cache = new StatementCache(db);
@@ -115,9 +119,18 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
         return this.docs.remember(next, rev + 1);
       },
     );
-    // IMMEDIATE takes the write lock before the read: no other writer (thread or process) can
-    // change the row between our read and our write.
-    this.updateTx = (uuid, tenant, change) => updateTx.immediate(uuid, tenant, change);
+    // Every write runs as a savepoint inside a group transaction (write-batcher.ts).
+    this.updateTx = (uuid, tenant, change) => updateTx(uuid, tenant, change);
+    this.insertTx = db.transaction((obj: StoredObject) => {
+      this.insertStmt.run(...dataValues(obj));
+      this.docs.remember(obj, 0);
+    });
+    this.deleteTx = db.transaction((uuid: string, tenant: string | null) => {
+      const info = tenant === null ? this.deleteAny.run(uuid) : this.deleteInTenant.run(uuid, tenant);
+      this.docs.forget(uuid);
+      return info.changes > 0;
+    });
+    this.writes = new WriteBatcher(db, (err) => mapSqliteError(err, db));
 
     // Deferred: count and page are read from one snapshot, even while other processes write.
     this.listTx = db.transaction((q: ListQuery) => this.listNow(q));
@@ -155,8 +168,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   async insert(obj: StoredObject): Promise<void> {
     try {
-      this.insertStmt.run(...dataValues(obj));
-      this.docs.remember(obj, 0);
+      await this.writes.run(() => this.insertTx(obj));
     } catch (err) {
       this.fail(err);
     }
@@ -188,7 +200,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
     change: (current: StoredObject) => StoredObject,
   ): Promise<StoredObject | undefined> {
     try {
-      return this.updateTx(uuid, tenant, change);
+      return await this.writes.run(() => this.updateTx(uuid, tenant, change));
     } catch (err) {
       if (err instanceof ChangeFailed) throw err.error;
       this.fail(err);
@@ -197,9 +209,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   async delete(uuid: string, tenant: string | null): Promise<boolean> {
     try {
-      const info = tenant === null ? this.deleteAny.run(uuid) : this.deleteInTenant.run(uuid, tenant);
-      this.docs.forget(uuid);
-      return info.changes > 0;
+      return await this.writes.run(() => this.deleteTx(uuid, tenant));
     } catch (err) {
       this.fail(err);
     }
