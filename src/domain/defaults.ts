@@ -28,25 +28,36 @@ export function withoutDefaults(schema: TObject, value: Record<string, unknown>)
 function fillObject(node: SchemaNode, value: Record<string, unknown>): Record<string, unknown> {
   const properties = node.properties ?? {};
   const out: Record<string, unknown> = {};
+  // Copy-on-write: an object that already holds every default is returned as it is.
+  let changed = false;
   for (const key of Object.keys(value)) {
     const child = Object.hasOwn(properties, key) ? properties[key] : undefined;
     // Subtrees without defaults are shared, not copied: documents are never changed in place.
-    setOwn(out, key, child && holdsDefault(child) ? fillValue(child, value[key]) : value[key]);
+    const filled = child && holdsDefault(child) ? fillValue(child, value[key]) : value[key];
+    if (filled !== value[key]) changed = true;
+    setOwn(out, key, filled);
   }
   for (const key of Object.keys(properties)) {
     const child = properties[key] as SchemaNode;
     if (child.default !== undefined && (out[key] === undefined || out[key] === null)) {
       setOwn(out, key, cloneJson(child.default));
+      changed = true;
     }
   }
-  return out;
+  return changed ? out : value;
 }
 
 function fillValue(node: SchemaNode, value: unknown): unknown {
   if (node.type === 'object' && isRecord(value)) return fillObject(node, value);
   if (node.type === 'array' && Array.isArray(value) && node.items) {
     const items = node.items;
-    return value.map((item) => fillValue(items, item));
+    let out: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const filled = fillValue(items, item);
+      if (filled !== item && !out) out = value.slice(0, i);
+      if (out) out.push(filled);
+    });
+    return out ?? value;
   }
   return value;
 }

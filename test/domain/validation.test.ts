@@ -29,7 +29,7 @@ const invalid = (path: string, expected: string, got: string) =>
 // ------------------------------------------------------------------------------------------------
 // Body shape
 
-test('a valid body comes back as a fresh, equal object', () => {
+test('a valid body that needs no conversion comes back as the same, unchanged object', () => {
   const body = {
     name: 'cluster-upgrade',
     node_type: 'NODE_CONTROLLER_CLUSTER',
@@ -40,11 +40,16 @@ test('a valid body comes back as a fresh, equal object', () => {
   };
   const before = structuredClone(body);
   const { value, lastModified } = validate(body);
-  assert.deepEqual(value, body);
-  assert.notEqual(value, body);
-  assert.notEqual(value.params, body.params);
-  assert.notEqual(value.upgrade_events, body.upgrade_events);
+  assert.deepEqual(value, before);
+  // Copy-on-write: nothing needed converting, so nothing was copied.
+  assert.equal(value, body);
+  assert.equal(value.upgrade_events, body.upgrade_events);
   assert.equal(lastModified, undefined);
+  // A conversion deep inside copies the path to it and leaves the input alone.
+  const converted = validate({ ...body, upgrade_events: [{ nodes_events: [{ status: 'true' }] }] }).value;
+  assert.notEqual(converted.upgrade_events, body.upgrade_events);
+  assert.deepEqual(converted.upgrade_events, [{ nodes_events: [{ status: true }] }]);
+  assert.equal(value.params, body.params);
   assert.deepEqual(body, before, 'the input is not modified');
 });
 

@@ -122,28 +122,39 @@ function compile(node: SchemaNode, owner: string, field: string): Check {
 function checkObject(plan: ObjectPlan, value: unknown, path: string): Record<string, unknown> {
   if (!isRecord(value)) throw invalidField(path, 'an object', describeValue(value));
   const out: Record<string, unknown> = {};
+  // Copy-on-write: when nothing is coerced or dropped, the input itself is the result (this
+  // keeps allocation, and garbage, low on the write path of large records).
+  let changed = false;
   for (const key of Object.keys(value)) {
     // Own properties only: `__proto__`, `constructor`, `toString` … are unknown members.
     if (!Object.hasOwn(plan.properties, key)) throw errors.unknownField(memberPath(path, shortKey(key)));
     const member = plan.members.get(key) as Member;
-    if (member.readOnly) continue;
     const raw = value[key];
-    if (raw === null || raw === undefined) continue; // null means "not set"
-    setOwn(out, key, member.check(raw, path, key));
+    if (member.readOnly || raw === null || raw === undefined) {
+      changed = true; // read-only members are never kept; null means "not set"
+      continue;
+    }
+    const checked = member.check(raw, path, key);
+    if (checked !== raw) changed = true;
+    setOwn(out, key, checked);
   }
   for (const key of plan.required) {
     if (!Object.hasOwn(out, key)) throw errors.missingRequired(memberPath(path, key));
   }
-  return out;
+  return changed ? out : value;
 }
 
 function arrayCheck(item: Check): Check {
   return (value, parent, key) => {
     const path = pathOf(parent, key);
     if (!Array.isArray(value)) throw invalidField(path, 'an array', describeValue(value));
-    const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = item(value[i], path, i);
-    return out;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const checked = item(value[i], path, i);
+      if (checked !== value[i] && !out) out = value.slice(0, i);
+      if (out) out.push(checked);
+    }
+    return out ?? value;
   };
 }
 
