@@ -19,7 +19,10 @@ export class WriteBatcher {
   private scheduled = false;
   private readonly commitBatch: (batch: Pending[]) => void;
 
-  /** `onCommitError` maps an error of the commit itself (e.g. the database went away). */
+  /**
+   * `onCommitError` maps an error of the commit itself (e.g. the database went away); it is also
+   * where caches drop what the failed transaction had told them.
+   */
   constructor(
     db: Database.Database,
     private readonly onCommitError: (error: unknown) => unknown,
