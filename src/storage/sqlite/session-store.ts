@@ -4,10 +4,6 @@ import type Database from 'better-sqlite3';
 import type { SessionStore, StoredSession } from '../types.js';
 import { mapSqliteError } from './errors.js';
 import { SESSION_TABLE } from './migrations.js';
-import { ExternalChanges } from './external-changes.js';
-
-/** Sessions looked up since the last commit by another process (see external-changes.ts). */
-const MAX_CACHED = 10_000;
 
 type Row = [string, string, string, number, number, number, number];
 
@@ -19,20 +15,6 @@ export class SqliteSessionStore implements SessionStore {
   private readonly touchStmt: Database.Statement<[number, string]>;
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly purgeStmt: Database.Statement<[number, number]>;
-  private readonly external: ExternalChanges;
-  /** Sessions (or their absence) confirmed at `stamp`; emptied when another process commits. */
-  private cached = new Map<string, StoredSession | null>();
-  private stamp = -1;
-
-  /** The cache, emptied first if another connection has committed since it was filled. */
-  private current(): Map<string, StoredSession | null> {
-    const stamp = this.external.version();
-    if (stamp !== this.stamp || this.cached.size > MAX_CACHED) {
-      this.cached = new Map();
-      this.stamp = stamp;
-    }
-    return this.cached;
-  }
 
   constructor(private readonly db: Database.Database) {
     this.getStmt = db
@@ -43,7 +25,6 @@ export class SqliteSessionStore implements SessionStore {
       `UPDATE ${SESSION_TABLE} SET idle_expires_at = min(?, expires_at) WHERE id_digest = ?`,
     );
     this.deleteStmt = db.prepare(`DELETE FROM ${SESSION_TABLE} WHERE id_digest = ?`);
-    this.external = new ExternalChanges(db);
     this.purgeStmt = db.prepare(`DELETE FROM ${SESSION_TABLE} WHERE idle_expires_at <= ? OR expires_at <= ?`);
   }
 
@@ -62,7 +43,6 @@ export class SqliteSessionStore implements SessionStore {
         s.idleExpiresAt,
         s.expiresAt,
       );
-      this.current().delete(s.idDigest);
     } catch (err) {
       this.fail(err);
     }
@@ -70,18 +50,10 @@ export class SqliteSessionStore implements SessionStore {
 
   async get(idDigest: string): Promise<StoredSession | undefined> {
     try {
-      const cache = this.current();
-      const known = cache.get(idDigest);
-      if (known !== undefined) return known === null ? undefined : { ...known };
       const row = this.getStmt.get(idDigest);
-      if (!row) {
-        cache.set(idDigest, null);
-        return undefined;
-      }
+      if (!row) return undefined;
       const [, userUuid, csrfToken, passwordVersion, createdAt, idleExpiresAt, expiresAt] = row;
-      const session = { idDigest, userUuid, csrfToken, passwordVersion, createdAt, idleExpiresAt, expiresAt };
-      cache.set(idDigest, session);
-      return { ...session };
+      return { idDigest, userUuid, csrfToken, passwordVersion, createdAt, idleExpiresAt, expiresAt };
     } catch (err) {
       this.fail(err);
     }
@@ -90,7 +62,6 @@ export class SqliteSessionStore implements SessionStore {
   async touch(idDigest: string, idleExpiresAt: number): Promise<void> {
     try {
       this.touchStmt.run(idleExpiresAt, idDigest);
-      this.current().delete(idDigest);
     } catch (err) {
       this.fail(err);
     }
@@ -99,7 +70,6 @@ export class SqliteSessionStore implements SessionStore {
   async delete(idDigest: string): Promise<void> {
     try {
       this.deleteStmt.run(idDigest);
-      this.current().set(idDigest, null);
     } catch (err) {
       this.fail(err);
     }
@@ -107,9 +77,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async purgeExpired(now: number): Promise<number> {
     try {
-      const purged = this.purgeStmt.run(now, now).changes;
-      this.cached = new Map();
-      return purged;
+      return this.purgeStmt.run(now, now).changes;
     } catch (err) {
       this.fail(err);
     }

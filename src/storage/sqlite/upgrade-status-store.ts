@@ -11,7 +11,6 @@ import { compileListQuery, type SqlValue } from './query.js';
 import { StatementCache } from './statement-cache.js';
 import { DocumentCache } from '../document-cache.js';
 import { WriteBatcher } from './write-batcher.js';
-import { ExternalChanges } from './external-changes.js';
 
 interface Row {
   uuid: string;
@@ -68,7 +67,6 @@ class ChangeFailed {
 export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   private readonly cache: StatementCache;
   private readonly docs = new DocumentCache();
-  private readonly external: ExternalChanges;
   private readonly headAny: Database.Statement<[string], Head>;
   private readonly bodyOf: Database.Statement<[string], string>;
   private readonly headForUpdate: Database.Statement<[string], [...Head, number]>;
@@ -89,7 +87,6 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   constructor(private readonly db: Database.Database) {
     this.cache = new StatementCache(db);
-    this.external = new ExternalChanges(db);
     this.headAny = db
       .prepare<[string], Head>(`SELECT uuid, tenant, last_modified, rev FROM ${TABLE} WHERE uuid = ?`)
       .raw();
@@ -110,8 +107,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
         const head = this.headForUpdate.get(uuid);
         if (!head || (tenant !== null && head[1] !== tenant)) return undefined;
         const [, , lastModified, rev, seq] = head;
-        const stamp = this.external.version();
-        const current = this.load([uuid, head[1], lastModified, rev], stamp);
+        const current = this.load([uuid, head[1], lastModified, rev]);
         if (!current) return undefined;
         let next: StoredObject;
         try {
@@ -120,24 +116,21 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
           throw new ChangeFailed(error); // rolls the transaction back
         }
         this.writeChanges(current, next, seq);
-        return this.docs.remember(next, rev + 1, stamp);
+        return this.docs.remember(next, rev + 1);
       },
     );
     // Every write runs as a savepoint inside a group transaction (write-batcher.ts).
     this.updateTx = (uuid, tenant, change) => updateTx(uuid, tenant, change);
     this.insertTx = db.transaction((obj: StoredObject) => {
       this.insertStmt.run(...dataValues(obj));
-      this.docs.remember(obj, 0, this.external.version());
+      this.docs.remember(obj, 0);
     });
     this.deleteTx = db.transaction((uuid: string, tenant: string | null) => {
       const info = tenant === null ? this.deleteAny.run(uuid) : this.deleteInTenant.run(uuid, tenant);
       this.docs.forget(uuid);
       return info.changes > 0;
     });
-    this.writes = new WriteBatcher(db, (err) => {
-      this.docs.clear(); // it may hold versions of the transaction that did not commit
-      return mapSqliteError(err, db);
-    });
+    this.writes = new WriteBatcher(db, (err) => mapSqliteError(err, db));
 
     // Deferred: count and page are read from one snapshot, even while other processes write.
     this.listTx = db.transaction((q: ListQuery) => this.listNow(q));
@@ -183,25 +176,22 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   async get(uuid: string, tenant: string | null): Promise<StoredObject | undefined> {
     try {
-      const stamp = this.external.version();
-      const trusted = this.docs.trusted(uuid, stamp);
-      if (trusted) return tenant === null || trusted.tenant === tenant ? trusted : undefined;
       const head = this.headAny.get(uuid);
       if (!head || (tenant !== null && head[1] !== tenant)) return undefined;
-      return this.load(head, stamp);
+      return this.load(head);
     } catch (err) {
       this.fail(err);
     }
   }
 
   /** The document for a row head: from the cache when it is current, else read and parsed. */
-  private load(head: Head, stamp: number): StoredObject | undefined {
+  private load(head: Head): StoredObject | undefined {
     const [uuid, tenant, lastModified, rev] = head;
-    const cached = this.docs.fresh(uuid, rev, lastModified, stamp);
+    const cached = this.docs.fresh(uuid, rev, lastModified);
     if (cached) return cached;
     const body = this.bodyOf.get(uuid);
     if (body === undefined) return undefined;
-    return this.docs.remember(rowToStored({ uuid, tenant, last_modified: lastModified, body }), rev, stamp);
+    return this.docs.remember(rowToStored({ uuid, tenant, last_modified: lastModified, body }), rev);
   }
 
   async update(
@@ -247,9 +237,8 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
       .raw()
       .all(...sql.pageParams) as Head[];
     const items: StoredObject[] = [];
-    const stamp = this.external.version();
     for (const head of heads) {
-      const obj = this.load(head, stamp);
+      const obj = this.load(head);
       if (obj) items.push(obj);
     }
     return { count, items };

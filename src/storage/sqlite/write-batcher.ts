@@ -19,10 +19,7 @@ export class WriteBatcher {
   private scheduled = false;
   private readonly commitBatch: (batch: Pending[]) => void;
 
-  /**
-   * `onCommitError` maps an error of the commit itself (e.g. the database went away); it is also
-   * where caches drop what the failed transaction had told them.
-   */
+  /** `onCommitError` maps an error of the commit itself (e.g. the database went away). */
   constructor(
     db: Database.Database,
     private readonly onCommitError: (error: unknown) => unknown,
