@@ -44,6 +44,8 @@ export interface SessionAuth {
   id: string;
   session: StoredSession;
   principal: Principal;
+  /** True when this request moved the stored idle expiry (the cookies are then sent again). */
+  slid?: boolean;
 }
 
 export interface LoginResult extends SessionAuth {
@@ -136,6 +138,7 @@ export class AuthService {
     if (next !== undefined) {
       await this.storage.sessions.touch(found.session.idDigest, next);
       found.session = { ...found.session, idleExpiresAt: next };
+      found.slid = true;
     }
     return found;
   }

@@ -104,11 +104,17 @@ describe('POST /login', () => {
     }
   });
 
-  test('a session works for GET without a CSRF token; the session cookies come back each time', async () => {
+  test('a session works for GET without a CSRF token; the session cookies come back when it slides', async () => {
     const s = await login(t, 'admin', ADMIN_PASSWORD);
     const res = await t.app.inject({ method: 'GET', url: '/api/upgradestatusinfo', headers: s.read });
     assert.equal(res.statusCode, 200, res.body);
-    const again = responseCookies(res);
+    // Right after login nothing moved: the client keeps the cookies it has.
+    assert.equal(res.headers['set-cookie'], undefined);
+    // Minutes later the idle expiry slides, and the session cookies are sent again.
+    t.clock.advance(5 * 60_000);
+    const later = await t.app.inject({ method: 'GET', url: '/api/upgradestatusinfo', headers: s.read });
+    assert.equal(later.statusCode, 200, later.body);
+    const again = responseCookies(later);
     assert.equal(again.get('avi-sessionid')?.value, s.id);
     assert.equal(again.get('sessionid')?.value, s.id);
     assert.equal(again.get('avi-sessionid')?.attributes.has('httponly'), true);

@@ -4,7 +4,7 @@
 //     Python SDK in Basic mode still sends `avi-sessionid=None`).
 //   - Otherwise the session cookies (`avi-sessionid`, `sessionid`; duplicates tolerated) name a
 //     live session; POST, PUT, PATCH and DELETE also need `X-CSRFToken`. The session cookies are
-//     sent again with every authenticated response, as the controller does.
+//     sent again whenever the session's idle expiry slides.
 //   - Public routes (`/login`, `/logout`, `/api/initial-data`, `/api/cluster/status`) are left alone.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { errors } from '../../errors/catalogue.js';
@@ -93,7 +93,10 @@ export function authentication(options: AuthenticationOptions): onRequestHookHan
       const found = await auth.authenticateSession(ids, request.method, csrfHeader(request));
       if (found) {
         request.principal = found.principal;
-        setSessionCookies(reply, found.id, found.session, now());
+        // The cookies' Max-Age runs to the session's absolute end, so sending them again only
+        // matters when the session moved; that is when the stored idle expiry was slid (at most
+        // about once a minute), not on every response: clients keep the cookies they have.
+        if (found.slid) setSessionCookies(reply, found.id, found.session, now());
         return;
       }
     }
