@@ -1,13 +1,9 @@
-// /api/user: parse the request, call the user service, present the result.
+// /api/user: the CRUD routes over the user service; passwords are never presented.
 import type { FastifyInstance } from 'fastify';
 import type { UserService } from '../../services/user-service.js';
 import type { RouteTable } from '../plugins/errors.js';
-import { principalOf } from '../plugins/auth.js';
-import { headerSafeUrl, requestOrigin } from '../origin.js';
-import { presentList } from '../presenters/tenant.js';
 import { presentUser, userUrl } from '../presenters/user.js';
-import { nextPageUrl } from './upgrade-status-info.js';
-import { includeName, pageOf, parseSimpleList, type Query } from './simple-list.js';
+import { crudRoutes } from './crud.js';
 
 export interface UserRouteDeps {
   users: UserService;
@@ -15,51 +11,6 @@ export interface UserRouteDeps {
   fallbackHost: string;
 }
 
-const COLLECTION = '/api/user';
-const ITEM = '/api/user/:uuid';
-
-type WithUuid = { Params: { uuid: string }; Querystring: Query };
-
 export function userRoutes(app: FastifyInstance, deps: UserRouteDeps): void {
-  for (const m of ['GET', 'POST']) deps.routes.add(COLLECTION, m);
-  for (const m of ['GET', 'PUT', 'DELETE']) deps.routes.add(ITEM, m);
-  const origin = (request: Parameters<typeof requestOrigin>[0]) => requestOrigin(request, deps.fallbackHost);
-
-  app.get<{ Querystring: Query }>(COLLECTION, async (request) => {
-    const params = parseSimpleList(request.query);
-    const all = await deps.users.list(principalOf(request), params);
-    const { page, more } = pageOf(all, params);
-    const o = origin(request);
-    const next = more ? nextPageUrl(o, request.url, params.page + 1) : undefined;
-    return presentList(
-      all.length,
-      page,
-      (u) => presentUser(u, { origin: o, includeName: params.includeName }),
-      next,
-    );
-  });
-
-  app.post<{ Querystring: Query }>(COLLECTION, async (request, reply) => {
-    const stored = await deps.users.create(principalOf(request), request.body);
-    const o = origin(request);
-    return reply
-      .code(201)
-      .header('location', headerSafeUrl(userUrl(o, stored, true)))
-      .send(presentUser(stored, { origin: o, includeName: true }));
-  });
-
-  app.get<WithUuid>(ITEM, async (request) => {
-    const stored = await deps.users.get(principalOf(request), request.params.uuid);
-    return presentUser(stored, { origin: origin(request), includeName: includeName(request.query) });
-  });
-
-  app.put<WithUuid>(ITEM, async (request) => {
-    const stored = await deps.users.replace(principalOf(request), request.params.uuid, request.body);
-    return presentUser(stored, { origin: origin(request), includeName: true });
-  });
-
-  app.delete<WithUuid>(ITEM, async (request, reply) => {
-    await deps.users.remove(principalOf(request), request.params.uuid);
-    return reply.code(204).send();
-  });
+  crudRoutes(app, { ...deps, path: '/api/user', service: deps.users, present: presentUser, url: userUrl });
 }
