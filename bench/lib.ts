@@ -135,3 +135,16 @@ export function formatTable(rows: { name: string; result: LoadResult; baseline?:
   }
   return lines.join('\n');
 }
+
+/** Logs in as the Python SDK does and returns the headers its later requests carry. */
+export async function login(url: string, password: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `username=admin&password=${encodeURIComponent(password)}`,
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  const csrf = cookies.find((c) => c.startsWith('csrftoken='))?.slice('csrftoken='.length) ?? '';
+  return { cookie: cookies.join('; '), 'x-csrftoken': csrf, referer: url };
+}

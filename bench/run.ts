@@ -10,7 +10,8 @@ import { execSync } from 'node:child_process';
 import { openSqliteStorage } from '../src/storage/sqlite/index.js';
 import { UpgradeStatusService } from '../src/services/upgrade-status-service.js';
 import { SYSTEM_PRINCIPAL } from '../src/domain/auth/principal.js';
-import { startServer, measure, formatTable, type LoadCase } from './lib.js';
+import { startServer, measure, formatTable, login, type LoadCase } from './lib.js';
+import { filteredListRows } from './filtered-list.js';
 import { benchRecord } from './records.js';
 
 const { values } = parseArgs({
@@ -20,10 +21,15 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '20' },
     only: { type: 'string' },
+    'filtered-objects': { type: 'string', default: '10000,1000000' },
+    /** Also write the table to this Markdown file (docs/benchmarks.md). */
+    write: { type: 'string' },
   },
 });
 /** `--only get,patch`: run only the cases whose name contains one of these words. */
 const ONLY = values.only?.split(',').map((w) => w.toLowerCase());
+/** Store sizes for the filtered list case (each seeded in its own database). */
+const FILTERED_SIZES = values['filtered-objects'].split(',').map(Number);
 const OBJECTS = Number(values.objects);
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
@@ -36,23 +42,11 @@ const PATCH_CONNECTIONS = 50;
 const ADMIN_PASSWORD = 'bench-admin-password';
 const AUTH = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}` };
 
-/** Logs in as the Python SDK does and returns the headers its later requests carry. */
-async function login(url: string): Promise<Record<string, string>> {
-  const res = await fetch(`${url}/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: `username=admin&password=${encodeURIComponent(ADMIN_PASSWORD)}`,
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
-  const csrf = cookies.find((c) => c.startsWith('csrftoken='))?.slice('csrftoken='.length) ?? '';
-  return { cookie: cookies.join('; '), 'x-csrftoken': csrf, referer: url };
-}
 const SYSTEM = { principal: SYSTEM_PRINCIPAL, tenant: 'admin' };
 
 async function seed(file: string): Promise<void> {
   const storage = openSqliteStorage({ file });
-  const service = new UpgradeStatusService(storage.upgradeStatus, storage.tenants);
+  const service = new UpgradeStatusService(storage.upgradeStatus, storage.tenants, 'ENTERPRISE');
   const started = Date.now();
   for (let i = 0; i < OBJECTS; i++) {
     await service.create(SYSTEM, benchRecord(i), { slug: `bench-se-${i}` });
@@ -84,7 +78,9 @@ async function main(): Promise<void> {
     '/api/initial-data',
   );
   const sample = await (
-    await fetch(`${server.url}/api/upgradestatusinfo/bench-se-0`, { headers: AUTH })
+    await fetch(`${server.url}/api/upgradestatusinfo/bench-se-0`, {
+      headers: { ...AUTH, 'x-avi-version': '31.1.1' }, // the version the load requests send
+    })
   ).text();
   const bodyFile = join(dir, 'body.json');
   writeFileSync(bodyFile, sample);
@@ -153,7 +149,7 @@ async function main(): Promise<void> {
       },
     ] as LoadCase[]
   ).filter((c) => !ONLY || ONLY.some((w) => c.name.toLowerCase().includes(w)));
-  const session = await login(server.url);
+  const session = await login(server.url, ADMIN_PASSWORD);
   try {
     const bare = await measure(
       baseline.url,
@@ -162,6 +158,19 @@ async function main(): Promise<void> {
       SECONDS,
     );
     const rows = [{ name: `bare Fastify route (${sample.length} B body)`, result: bare, baseline: bare.rps }];
+    if (!ONLY || ONLY.some((w) => 'filtered list'.includes(w))) {
+      for (const objects of FILTERED_SIZES) {
+        rows.push(
+          ...(await filteredListRows(
+            dir,
+            objects,
+            ADMIN_PASSWORD,
+            { rounds: ROUNDS, seconds: SECONDS },
+            bare.rps,
+          )),
+        );
+      }
+    }
     for (const c of cases) {
       const connections = c.connections ?? CONNECTIONS;
       rows.push({
@@ -179,7 +188,16 @@ async function main(): Promise<void> {
       `${OBJECTS} objects on SQLite; requests carry a session cookie and CSRF token from POST /login; ` +
       `median of ${ROUNDS} rounds of ${SECONDS} s; ` +
       `node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
-    console.log(`\n${header}\n\n${formatTable(rows)}\n`);
+    const table = formatTable(rows);
+    console.log(`\n${header}\n\n${table}\n`);
+    if (values.write) {
+      const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+      writeFileSync(
+        values.write,
+        `# Benchmarks\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`${command}\` ` +
+          `(autocannon on the same machine, 127.0.0.1).\n\n${header}\n\n${table}\n`,
+      );
+    }
   } finally {
     await server.stop();
     await baseline.stop();

@@ -2,6 +2,7 @@
 // (`PORT` / `--port`); a flag wins over the environment. A bad value stops start-up with a
 // message naming the variable and the value.
 import { parseArgs } from 'node:util';
+import { compareVersions, parseVersion } from '../domain/versioning/version.js';
 
 export const LICENSE_TIERS = ['ENTERPRISE', 'ENTERPRISE_WITH_CLOUD_SERVICES', 'ESSENTIALS', 'BASIC'] as const;
 export type LicenseTier = (typeof LICENSE_TIERS)[number];
@@ -14,6 +15,8 @@ export interface Config {
   database: DatabaseConfig;
   databaseUrl: string;
   controllerVersion: string;
+  /** The API version of a request without `X-Avi-Version` (`X.Y.Z` or `X.Y`). */
+  defaultApiVersion: string;
   licenseTier: LicenseTier;
   adminPassword: string | undefined;
   logLevel: string;
@@ -60,6 +63,12 @@ export const SETTINGS = {
     flag: 'controller-version',
     default: '31.1.1',
     help: 'the controller version this server reports',
+  },
+  defaultApiVersion: {
+    env: 'DEFAULT_API_VERSION',
+    flag: 'default-api-version',
+    default: '16.4.1',
+    help: 'the API version of a request without X-Avi-Version',
   },
   licenseTier: {
     env: 'LICENSE_TIER',
@@ -155,6 +164,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   if (!VERSION_RE.test(controllerVersion)) {
     throw new ConfigError('CONTROLLER_VERSION', controllerVersion, 'a version such as 31.1.1');
   }
+  const defaultApiVersion = get('defaultApiVersion');
+  const parsedDefault = parseVersion(defaultApiVersion);
+  if (
+    !parsedDefault ||
+    defaultApiVersion.trim() !== defaultApiVersion ||
+    compareVersions(parsedDefault, parseVersion(controllerVersion) ?? parsedDefault) > 0
+  ) {
+    throw new ConfigError(
+      'DEFAULT_API_VERSION',
+      defaultApiVersion,
+      `a version such as 16.4.1, at most CONTROLLER_VERSION (${controllerVersion})`,
+    );
+  }
   const licenseTier = get('licenseTier');
   if (!(LICENSE_TIERS as readonly string[]).includes(licenseTier)) {
     throw new ConfigError('LICENSE_TIER', licenseTier, `one of ${LICENSE_TIERS.join(', ')}`);
@@ -185,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     database,
     databaseUrl,
     controllerVersion,
+    defaultApiVersion,
     licenseTier: licenseTier as LicenseTier,
     adminPassword,
     logLevel,

@@ -7,6 +7,7 @@ import { UpgradeStatusService } from '../services/upgrade-status-service.js';
 import { installErrorHandling, RouteTable } from './plugins/errors.js';
 import { installJsonBody } from './plugins/json-body.js';
 import { upgradeStatusInfoRoutes } from './routes/upgrade-status-info.js';
+import { ApiVersions } from './api-version.js';
 import { clusterRoutes } from './routes/cluster.js';
 import { nameBasedUuid } from '../domain/references.js';
 import fastifyCookie from '@fastify/cookie';
@@ -86,7 +87,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   userRoutes(app, { users, routes, fallbackHost });
   roleRoutes(app, { roles: new RoleService(), routes, fallbackHost });
   upgradeStatusInfoRoutes(app, {
-    service: new UpgradeStatusService(deps.storage.upgradeStatus, deps.storage.tenants),
+    service: new UpgradeStatusService(
+      deps.storage.upgradeStatus,
+      deps.storage.tenants,
+      deps.config.licenseTier,
+    ),
+    versions: new ApiVersions(deps.config.controllerVersion, deps.config.defaultApiVersion),
     tenants,
     routes,
     fallbackHost,

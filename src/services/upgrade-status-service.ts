@@ -7,7 +7,19 @@ import { normalizeReferences, referenceUuid, type ReferenceContext } from '../do
 import { applyDefaults } from '../domain/defaults.js';
 import { newObjectUuid, nextLastModified, UUID_PATTERN } from '../domain/identity.js';
 import type { ListParams } from '../domain/query/list-params.js';
-import { applyPatch, parsePatchBody, ENVELOPE_OPS, type PatchBody } from '../domain/patch/index.js';
+import { applyPatch, parsePatchBody, schemaAt, ENVELOPE_OPS, type PatchBody } from '../domain/patch/index.js';
+import {
+  fieldExistsIn,
+  fieldTooNew,
+  holdsHiddenField,
+  mergeHiddenFields,
+  rejectNewerFields,
+  seesAllFields,
+  type ApiVersion,
+} from '../domain/versioning/index.js';
+import { rejectTierViolations, type LicenseTier } from '../domain/editions/index.js';
+import { SINCE } from '../domain/schema/dsl.js';
+import { asNode, isRecord, type SchemaNode } from '../domain/validation/nodes.js';
 import {
   ConflictError,
   type ListResult,
@@ -25,7 +37,7 @@ import {
   type TenantName,
 } from './tenant-directory.js';
 
-/** Who is asking, and where: later issues add the API version. */
+/** Who is asking, where, and in which API version. */
 export interface RequestContext {
   /** The user the request acts for, with its roles. */
   principal: Principal;
@@ -33,6 +45,12 @@ export interface RequestContext {
   tenant: string | null;
   /** The name of `tenant` (defaults to its uuid). */
   tenantName?: string;
+  /**
+   * The request's API version (`X-Avi-Version`): writes carrying a field it does not have are
+   * refused, and full replacements keep the stored fields it cannot see. Undefined: every field
+   * (internal callers).
+   */
+  version?: ApiVersion;
 }
 
 export interface CreateOptions {
@@ -44,6 +62,8 @@ export class UpgradeStatusService {
   constructor(
     private readonly store: UpgradeStatusStore,
     private readonly tenants: TenantLookup,
+    /** The controller's license tier (LICENSE_TIER): ESSENTIALS and BASIC cannot set enterprise-only fields. */
+    private readonly licenseTier: LicenseTier = 'ENTERPRISE',
   ) {}
 
   /**
@@ -53,9 +73,12 @@ export class UpgradeStatusService {
   async create(ctx: RequestContext, body: unknown, opts: CreateOptions = {}): Promise<StoredObject> {
     if (ctx.tenant === null) authorizeAllTenants(ctx.principal, 'create');
     const home = requestTenant(ctx);
+    const version = olderVersion(ctx);
+    if (version) rejectNewerFields(UpgradeStatusInfo, body, version);
     const { value } = validateBody(UpgradeStatusInfo, body);
     return withTenants(this.tenants, [home], async (dir) => {
       const doc = this.finish(home, dir, value);
+      rejectTierViolations(UpgradeStatusInfo, undefined, doc, this.licenseTier);
       const target = this.placement(ctx, home, dir, doc, 'create');
       const uuid = pickUuid(doc.uuid, opts.slug);
       const lastModified = nextLastModified();
@@ -88,6 +111,8 @@ export class UpgradeStatusService {
    */
   async replace(ctx: RequestContext, uuid: string, body: unknown, ifMatch?: string): Promise<StoredObject> {
     const home = await this.homeOf(ctx, uuid, 'update');
+    const version = olderVersion(ctx);
+    if (version) rejectNewerFields(UpgradeStatusInfo, body, version);
     const { value, lastModified: seen } = validateBody(UpgradeStatusInfo, body);
     if (value.uuid !== undefined && value.uuid !== uuid) {
       throw new ApiError(
@@ -104,12 +129,13 @@ export class UpgradeStatusService {
           rejectStale(current, seen ?? ifMatch);
           const lastModified = nextLastModified(current.lastModified);
           const ref = moved ? tenantRef(target) : current.body.tenant_ref;
-          return {
-            ...current,
-            tenant: target.tenant,
-            lastModified,
-            body: { ...doc, uuid, tenant_ref: ref, _last_modified: lastModified },
-          };
+          const next = keepHidden(
+            current,
+            { ...doc, uuid, tenant_ref: ref, _last_modified: lastModified },
+            version,
+          );
+          rejectTierViolations(UpgradeStatusInfo, current.body, next, this.licenseTier);
+          return { ...current, tenant: target.tenant, lastModified, body: next };
         });
         if (!updated) throw errors.notFound();
         return updated;
@@ -138,6 +164,8 @@ export class UpgradeStatusService {
     ifMatch: string | undefined,
   ): Promise<StoredObject> {
     const parsed = parsePatchBody(body);
+    const version = olderVersion(ctx);
+    if (version) rejectNewerPatchFields(parsed, version);
     let patchBody: unknown = body;
     let seen = ifMatch;
     const ops: string[] = [];
@@ -161,7 +189,8 @@ export class UpgradeStatusService {
     try {
       const updated = await this.store.update(uuid, home.tenant, (current) => {
         rejectStale(current, seen);
-        const patched = applyPatch(UpgradeStatusInfo, current.body, patchBody);
+        // A nested object or list item replaced at an old version keeps the members it cannot see.
+        const patched = keepHidden(current, applyPatch(UpgradeStatusInfo, current.body, patchBody), version);
         // The stored object is valid already: only the top-level members the patch touched need
         // validating, normalising and defaults; the rest is shared with the stored version.
         const touched = touchedMembers(parsed);
@@ -173,11 +202,9 @@ export class UpgradeStatusService {
         );
         const merged = touched ? mergeTouched(current.body, doc, touched) : doc;
         const lastModified = nextLastModified(current.lastModified);
-        return {
-          ...current,
-          lastModified,
-          body: { ...merged, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified },
-        };
+        const next = { ...merged, uuid, tenant_ref: current.body.tenant_ref, _last_modified: lastModified };
+        rejectTierViolations(UpgradeStatusInfo, current.body, next, this.licenseTier);
+        return { ...current, lastModified, body: next };
       });
       if (!updated) throw errors.notFound();
       return updated;
@@ -262,6 +289,83 @@ export class UpgradeStatusService {
     const normalized = normalizeReferences(UpgradeStatusInfo, value, referenceContext(home, dir));
     dir.complete();
     return applyDefaults(UpgradeStatusInfo, normalized);
+  }
+}
+
+/**
+ * The request's version when it lacks some field of the model (then the version rules apply);
+ * undefined at the newest versions, which pay nothing for them.
+ */
+function olderVersion(ctx: RequestContext): ApiVersion | undefined {
+  const v = ctx.version;
+  return v !== undefined && !seesAllFields(UpgradeStatusInfo, v) ? v : undefined;
+}
+
+/**
+ * `next` (a document a write at `version` would store) plus the stored fields `version` cannot
+ * see, so that a write at an old version never loses newer data.
+ */
+function keepHidden(
+  current: StoredObject,
+  next: Record<string, unknown>,
+  version: ApiVersion | undefined,
+): Record<string, unknown> {
+  if (!version || !holdsHiddenField(UpgradeStatusInfo, current.body, version)) return next;
+  return mergeHiddenFields(UpgradeStatusInfo, current.body, next, version);
+}
+
+/**
+ * The version rule for PATCH: the fields inside the envelope's operations, and for JSON Patch
+ * every member a `path` or `from` passes through and every member of an operation's `value`
+ * (checked against the model node at its path), must exist in `version`. Paths the model does not
+ * know are left to the patch engine.
+ */
+function rejectNewerPatchFields(parsed: PatchBody, version: ApiVersion): void {
+  if (parsed.form === 'envelope') {
+    for (const op of ENVELOPE_OPS) {
+      const fields = parsed.body[op];
+      if (fields !== undefined) rejectNewerFields(UpgradeStatusInfo, fields, version);
+    }
+    return;
+  }
+  for (const raw of parsed.ops) {
+    if (!isRecord(raw)) continue; // the patch engine refuses it
+    const op = raw as { path?: unknown; from?: unknown; value?: unknown };
+    for (const pointer of [op.from, op.path]) {
+      const segments = pointerSegments(pointer);
+      if (segments) rejectNewerPath(segments, version);
+    }
+    const segments = pointerSegments(op.path);
+    if (segments && Object.hasOwn(op, 'value')) {
+      const node = schemaAt(UpgradeStatusInfo, segments);
+      if (node) rejectNewerFields(node, op.value, version);
+    }
+  }
+}
+
+/** The members of a JSON Pointer (`/a/b~1c` → a, b/c); undefined when it is not one. */
+function pointerSegments(pointer: unknown): string[] | undefined {
+  if (typeof pointer !== 'string' || !pointer.startsWith('/')) return undefined;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Refuses a path through a member `version` does not have. */
+function rejectNewerPath(segments: readonly string[], version: ApiVersion): void {
+  let node: SchemaNode | undefined = asNode(UpgradeStatusInfo);
+  for (const segment of segments) {
+    if (!node) return;
+    if (node.type === 'array') {
+      node = node.items;
+      continue;
+    }
+    const properties: Readonly<Record<string, SchemaNode>> = node.properties ?? {};
+    if (!Object.hasOwn(properties, segment)) return;
+    node = properties[segment] as SchemaNode;
+    const since = Array.isArray(node[SINCE]) ? (node[SINCE] as string[]) : [];
+    if (!fieldExistsIn(since, version)) throw fieldTooNew(segment, since, version);
   }
 }
 

@@ -40,6 +40,30 @@ test('a bad value names the variable and the value', () => {
   }
 });
 
+test('DEFAULT_API_VERSION: 16.4.1 by default, X.Y.Z or X.Y, at most CONTROLLER_VERSION', () => {
+  assert.equal(loadConfig({}).defaultApiVersion, '16.4.1');
+  assert.equal(loadConfig({ DEFAULT_API_VERSION: '18.2.6' }).defaultApiVersion, '18.2.6');
+  assert.equal(
+    loadConfig({ DEFAULT_API_VERSION: '18.2.6' }, ['--default-api-version=22.1']).defaultApiVersion,
+    '22.1',
+  );
+  assert.equal(
+    loadConfig({ CONTROLLER_VERSION: '22.1.3', DEFAULT_API_VERSION: '22.1.3' }).defaultApiVersion,
+    '22.1.3',
+  );
+  for (const [env, value] of [
+    [{ DEFAULT_API_VERSION: 'latest' }, 'latest'],
+    [{ DEFAULT_API_VERSION: '18.2.6.1' }, '18.2.6.1'],
+    [{ DEFAULT_API_VERSION: '31.1.2' }, '31.1.2'],
+    [{ CONTROLLER_VERSION: '22.1.3', DEFAULT_API_VERSION: '30.1.1' }, '30.1.1'],
+  ] as const) {
+    assert.throws(
+      () => loadConfig(env),
+      (e: Error) => e instanceof ConfigError && e.message.includes(`DEFAULT_API_VERSION: '${value}'`),
+    );
+  }
+});
+
 test('a postgres URL is refused clearly, without echoing its password', () => {
   assert.throws(
     () => loadConfig({ DATABASE_URL: 'postgres://u:secret@db/x' }),

@@ -90,7 +90,9 @@ export async function startTestApp(
   };
 }
 
-export const JSON_HEADERS = { 'content-type': 'application/json', 'x-avi-version': '31.1.1' };
+/** The API version tests send (the default CONTROLLER_VERSION): every field of the model but the newest. */
+export const VERSION_HEADERS = { 'x-avi-version': '31.1.1' };
+export const JSON_HEADERS = { 'content-type': 'application/json', ...VERSION_HEADERS };
 
 /** A realistic SE group record, as a controller would write it. */
 export function sampleRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {

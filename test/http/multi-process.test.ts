@@ -108,7 +108,13 @@ test('a session opened on one process is honoured by another; logout ends it on 
   assert.equal(read.status, 200);
   const created = await fetch(`${b.url}/api/upgradestatusinfo`, {
     method: 'POST',
-    headers: { cookie, 'x-csrftoken': csrf, 'content-type': 'application/json', referer: b.url },
+    headers: {
+      cookie,
+      'x-csrftoken': csrf,
+      'content-type': 'application/json',
+      'x-avi-version': '31.1.1',
+      referer: b.url,
+    },
     body: JSON.stringify({ name: 'made-on-b' }),
   });
   assert.equal(created.status, 201);

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, sampleRecord, JSON_HEADERS, type TestApp } from '../helpers/app.js';
+import { startTestApp, sampleRecord, JSON_HEADERS, VERSION_HEADERS, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 before(async () => {
@@ -86,7 +86,11 @@ test('POST refuses a second object with the same name, node type and cloud (409)
 
 test('GET by uuid returns the object; a missing one is the controller 404', async () => {
   const created = (await create(sampleRecord({ name: 'get-me' }))).json();
-  const res = await t.app.inject({ method: 'GET', url: `/api/upgradestatusinfo/${created.uuid}` });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/upgradestatusinfo/${created.uuid}`,
+    headers: VERSION_HEADERS,
+  });
   assert.equal(res.statusCode, 200);
   const body = res.json();
   assert.equal(body.name, 'get-me');
@@ -105,6 +109,7 @@ test('GET with include_name (even empty) appends #name to url and references', a
   const res = await t.app.inject({
     method: 'GET',
     url: `/api/upgradestatusinfo/${created.uuid}?include_name=`,
+    headers: VERSION_HEADERS,
   });
   const body = res.json();
   assert.equal(body.url.endsWith('#named'), true);
@@ -184,7 +189,7 @@ test('PUT with an older _last_modified or If-Match is refused with 412 and chang
     payload: { name: 'stale', progress: 3 },
   });
   assert.equal(viaHeader.statusCode, 412);
-  assert.equal((await t.app.inject({ method: 'GET', url })).json().progress, 1);
+  assert.equal((await t.app.inject({ method: 'GET', url, headers: VERSION_HEADERS })).json().progress, 1);
 });
 
 test('DELETE answers 204 with an empty body, then the object is gone', async () => {

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, JSON_HEADERS, type TestApp } from '../helpers/app.js';
+import { startTestApp, JSON_HEADERS, VERSION_HEADERS, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 const NAMES = Array.from({ length: 60 }, (_, i) => `se-${String((i * 37) % 60).padStart(2, '0')}`);
@@ -21,7 +21,7 @@ after(async () => {
   await t.close();
 });
 
-const get = (url: string) => t.app.inject({ method: 'GET', url });
+const get = (url: string) => t.app.inject({ method: 'GET', url, headers: VERSION_HEADERS });
 
 test('an empty collection is {count: 0, results: []} without next', async () => {
   const fresh = await (await import('../helpers/app.js')).startTestApp();

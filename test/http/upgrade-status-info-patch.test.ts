@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, sampleRecord, JSON_HEADERS, type TestApp } from '../helpers/app.js';
+import { startTestApp, sampleRecord, JSON_HEADERS, VERSION_HEADERS, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 before(async () => {
@@ -29,7 +29,9 @@ const patch = (uuid: string, payload: unknown, headers: Record<string, string> =
     payload: payload as object,
   });
 const read = async (uuid: string) =>
-  (await t.app.inject({ method: 'GET', url: `/api/upgradestatusinfo/${uuid}` })).json();
+  (
+    await t.app.inject({ method: 'GET', url: `/api/upgradestatusinfo/${uuid}`, headers: VERSION_HEADERS })
+  ).json();
 
 test('{} is an empty patch: 200 and exactly what a GET returns', async () => {
   const obj = await fresh();

@@ -54,11 +54,38 @@ function checkValue(node: SchemaNode, value: unknown, v: ApiVersion): void {
       if (member === null || member === undefined || !Object.hasOwn(properties, key)) continue;
       const child = properties[key] as SchemaNode;
       if (!existsIn(child, v)) throw fieldTooNew(key, sinceOf(child), v);
-      checkValue(child, member, v);
+      // A subtree the version sees entirely cannot hold a field it lacks.
+      if (!seesAllFields(child as unknown as TSchema, v)) checkValue(child, member, v);
     }
   } else if (node.type === 'array' && Array.isArray(value) && node.items) {
     for (const item of value) checkValue(node.items, item, v);
   }
+}
+
+/**
+ * Whether `doc` (a document of `schema`) holds, at any depth and in any list item, a field that
+ * version `v` does not have. When it holds none, `filterForVersion` would only copy it and
+ * `mergeHiddenFields` with it as the stored side would only copy the incoming document, so
+ * callers may skip them. Only subtrees that can hold such a field are visited.
+ */
+export function holdsHiddenField(schema: TSchema, doc: unknown, v: ApiVersion): boolean {
+  return hiddenIn(asNode(schema), doc, v);
+}
+
+function hiddenIn(node: SchemaNode, value: unknown, v: ApiVersion): boolean {
+  if (node.type === 'object' && isRecord(value)) {
+    const properties = node.properties ?? {};
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(properties, key)) continue;
+      const child = properties[key] as SchemaNode;
+      if (!existsIn(child, v)) return true;
+      if (!seesAllFields(child as unknown as TSchema, v) && hiddenIn(child, value[key], v)) return true;
+    }
+  } else if (node.type === 'array' && Array.isArray(value) && node.items) {
+    const items = node.items;
+    return value.some((item) => hiddenIn(items, item, v));
+  }
+  return false;
 }
 
 /**

@@ -14,6 +14,7 @@ export {
 export {
   fieldTooNew,
   filterForVersion,
+  holdsHiddenField,
   mergeHiddenFields,
   rejectNewerFields,
   seesAllFields,

@@ -1,12 +1,23 @@
 // /api/upgradestatusinfo: parse the request, call the service, present the result.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UpgradeStatusService, RequestContext } from '../../services/upgrade-status-service.js';
-import { parseListParams, parseReadOptions, type QueryParams } from '../../domain/query/list-params.js';
-import { objectUrl, presentListJson, presentObjectJson } from '../presenters/upgrade-status-info.js';
+import {
+  parseListParams,
+  parseReadOptions,
+  type QueryParams,
+  type ReadOptions,
+} from '../../domain/query/list-params.js';
+import {
+  objectUrl,
+  presentListJson,
+  presentObjectJson,
+  type PresentOptions,
+} from '../presenters/upgrade-status-info.js';
 import { headerSafeUrl, requestOrigin } from '../origin.js';
 import type { RouteTable } from '../plugins/errors.js';
 import { principalOf } from '../plugins/auth.js';
 import type { TenantService } from '../../services/tenant-service.js';
+import type { ApiVersions } from '../api-version.js';
 
 export interface RouteDeps {
   service: UpgradeStatusService;
@@ -15,6 +26,8 @@ export interface RouteDeps {
   routes: RouteTable;
   /** host:port to use in URLs when the request's Host header is unusable. */
   fallbackHost: string;
+  /** Parses `X-Avi-Version` and echoes it in `AVI_API_VERSION`. */
+  versions: ApiVersions;
 }
 
 type WithUuid = { Params: { uuid: string }; Querystring: QueryParams };
@@ -24,17 +37,46 @@ const COLLECTION = '/api/upgradestatusinfo';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const ITEM = '/api/upgradestatusinfo/:uuid';
 
-/** The request's principal (from the auth hook) and the tenant it acts in. */
-function contextOf(request: FastifyRequest, tenants: TenantService): Promise<RequestContext> {
-  return tenants.requestContext(principalOf(request), {
+/**
+ * The request's principal (from the auth hook), the tenant it acts in and its API version (which
+ * the reply echoes). The version is read first: a bad `X-Avi-Version` is a 400 before anything else.
+ */
+async function contextOf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: RouteDeps,
+): Promise<RequestContext> {
+  const version = deps.versions.of(request, reply);
+  const ctx = await deps.tenants.requestContext(principalOf(request), {
     name: header(request, 'x-avi-tenant'),
     uuid: header(request, 'x-avi-tenant-uuid'),
   });
+  ctx.version = version;
+  return ctx;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const v = request.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * How to present objects to this request (built member by member: object spread costs more than
+ * the rest of a cached read). POST and PUT responses always carry `#name`.
+ */
+function presentOptions(
+  query: ReadOptions,
+  origin: string,
+  ctx: RequestContext,
+  includeName = query.includeName,
+): PresentOptions {
+  return {
+    includeName,
+    skipDefault: query.skipDefault,
+    fields: query.fields,
+    origin,
+    version: ctx.version,
+  };
 }
 
 /** The `next` link: the path as requested, every original parameter, and the next page. */
@@ -61,18 +103,20 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
 
   app.get<WithQuery>(COLLECTION, async (request, reply) => {
     const params = parseListParams(request.query);
-    const result = await service.list(await contextOf(request, deps.tenants), params);
+    const ctx = await contextOf(request, reply, deps);
+    const result = await service.list(ctx, params);
     const o = origin(request);
     const next =
       params.page * params.pageSize < result.count ? nextPageUrl(o, request.url, params.page + 1) : undefined;
     return reply
       .type(JSON_TYPE)
-      .send(presentListJson(result.count, result.items, { ...params, origin: o }, next));
+      .send(presentListJson(result.count, result.items, presentOptions(params, o, ctx), next));
   });
 
   app.post<WithQuery>(COLLECTION, async (request, reply) => {
-    const options = { ...parseReadOptions(request.query), includeName: true };
-    const stored = await service.create(await contextOf(request, deps.tenants), request.body, {
+    const query = parseReadOptions(request.query);
+    const ctx = await contextOf(request, reply, deps);
+    const stored = await service.create(ctx, request.body, {
       slug: header(request, 'slug'),
     });
     const o = origin(request);
@@ -80,40 +124,35 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
       .code(201)
       .header('location', headerSafeUrl(objectUrl(o, stored, true)))
       .type(JSON_TYPE)
-      .send(presentObjectJson(stored, { ...options, origin: o }));
+      .send(presentObjectJson(stored, presentOptions(query, o, ctx, true)));
   });
 
   app.get<WithUuid>(ITEM, async (request, reply) => {
-    const options = parseReadOptions(request.query);
-    const stored = await service.get(await contextOf(request, deps.tenants), request.params.uuid);
-    return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
+    const query = parseReadOptions(request.query);
+    const ctx = await contextOf(request, reply, deps);
+    const stored = await service.get(ctx, request.params.uuid);
+    return reply.type(JSON_TYPE).send(presentObjectJson(stored, presentOptions(query, origin(request), ctx)));
   });
 
   app.put<WithUuid>(ITEM, async (request, reply) => {
-    const options = { ...parseReadOptions(request.query), includeName: true };
-    const stored = await service.replace(
-      await contextOf(request, deps.tenants),
-      request.params.uuid,
-      request.body,
-      header(request, 'if-match'),
-    );
-    return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
+    const query = parseReadOptions(request.query);
+    const ctx = await contextOf(request, reply, deps);
+    const stored = await service.replace(ctx, request.params.uuid, request.body, header(request, 'if-match'));
+    return reply
+      .type(JSON_TYPE)
+      .send(presentObjectJson(stored, presentOptions(query, origin(request), ctx, true)));
   });
 
   app.patch<WithUuid>(ITEM, async (request, reply) => {
     // Presented like a GET, so that `{}` answers exactly what a GET would.
-    const options = parseReadOptions(request.query);
-    const stored = await service.patch(
-      await contextOf(request, deps.tenants),
-      request.params.uuid,
-      request.body,
-      header(request, 'if-match'),
-    );
-    return reply.type(JSON_TYPE).send(presentObjectJson(stored, { ...options, origin: origin(request) }));
+    const query = parseReadOptions(request.query);
+    const ctx = await contextOf(request, reply, deps);
+    const stored = await service.patch(ctx, request.params.uuid, request.body, header(request, 'if-match'));
+    return reply.type(JSON_TYPE).send(presentObjectJson(stored, presentOptions(query, origin(request), ctx)));
   });
 
   app.delete<WithUuid>(ITEM, async (request, reply) => {
-    await service.remove(await contextOf(request, deps.tenants), request.params.uuid);
+    await service.remove(await contextOf(request, reply, deps), request.params.uuid);
     return reply.code(204).send();
   });
 }
