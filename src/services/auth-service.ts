@@ -90,6 +90,13 @@ export class AuthService {
    * stamp was last confirmed by the store. Within STAMP_RECHECK_MS it is trusted without a read.
    */
   private readonly principals = new Map<string, CachedPrincipal>();
+  /**
+   * session id (from the cookie) → its stored session, and when the store last confirmed it.
+   * Within STAMP_RECHECK_MS it is trusted without a read (and without hashing the id): a logout
+   * through another process sharing the store takes effect here within that second, as a
+   * password change does. Expiry is checked on every request all the same.
+   */
+  private readonly sessionCache = new Map<string, { session: StoredSession; checkedAt: number }>();
   private dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -138,6 +145,7 @@ export class AuthService {
     if (next !== undefined) {
       await this.storage.sessions.touch(found.session.idDigest, next);
       found.session = { ...found.session, idleExpiresAt: next };
+      this.sessionCache.set(found.id, { session: found.session, checkedAt: this.now() });
       found.slid = true;
     }
     return found;
@@ -149,6 +157,21 @@ export class AuthService {
     if (!found) return;
     if (!sameSecret(found.session.csrfToken, csrfToken)) throw errors.csrfFailed();
     await this.storage.sessions.delete(found.session.idDigest);
+    this.sessionCache.delete(found.id);
+  }
+
+  /** The stored session a cookie's id names: from the cache while recently confirmed. */
+  private async sessionById(id: string, now: number): Promise<StoredSession | undefined> {
+    const cached = this.sessionCache.get(id);
+    if (cached && now - cached.checkedAt < STAMP_RECHECK_MS && now >= cached.checkedAt) return cached.session;
+    const session = await this.storage.sessions.get(digest(id));
+    if (!session) {
+      this.sessionCache.delete(id);
+      return undefined;
+    }
+    if (this.sessionCache.size >= PRINCIPAL_CACHE_ENTRIES) this.sessionCache.clear();
+    this.sessionCache.set(id, { session, checkedAt: now });
+    return session;
   }
 
   /**
@@ -207,10 +230,11 @@ export class AuthService {
     const now = this.now();
     for (const id of ids.slice(0, MAX_SESSION_CANDIDATES)) {
       if (!SESSION_ID_PATTERN.test(id)) continue; // e.g. `None` from the Python SDK
-      const session = await this.storage.sessions.get(digest(id));
+      const session = await this.sessionById(id, now);
       if (!session) continue;
       if (!isLive(session, now)) {
         await this.storage.sessions.delete(session.idDigest);
+        this.sessionCache.delete(id);
         continue;
       }
       const principal = await this.currentPrincipal(session.userUuid, session.passwordVersion);
@@ -270,6 +294,8 @@ export class AuthService {
   forgetUser(userUuid: string): void {
     this.principals.delete(userUuid);
     for (const [key, entry] of this.basicCache) if (entry.userUuid === userUuid) this.basicCache.delete(key);
+    for (const [id, entry] of this.sessionCache)
+      if (entry.session.userUuid === userUuid) this.sessionCache.delete(id);
   }
 
   /**
