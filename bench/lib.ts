@@ -67,6 +67,7 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  statusCodes?: Record<string, { count: number }>;
 }
 
 export async function load(baseUrl: string, c: LoadCase, seconds: number): Promise<LoadResult> {
@@ -95,6 +96,7 @@ export async function load(baseUrl: string, c: LoadCase, seconds: number): Promi
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    statusCodes: result.statusCodeStats as unknown as Record<string, { count: number }>,
   };
 }
 
@@ -112,7 +114,11 @@ export async function measure(
   seconds: number,
 ): Promise<LoadResult> {
   const runs: LoadResult[] = [];
-  for (let i = 0; i < rounds; i++) runs.push(await load(baseUrl, c, seconds));
+  for (let i = 0; i < rounds; i++) {
+    const run = await load(baseUrl, c, seconds);
+    if (run.non2xx > 0) console.warn(`${c.name}: non-2xx answers`, JSON.stringify(run.statusCodes));
+    runs.push(run);
+  }
   return {
     rps: median(runs.map((r) => r.rps)),
     p50: median(runs.map((r) => r.p50)),

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
         method: 'POST',
         next: () => ({
           path: '/api/upgradestatusinfo',
-          body: JSON.stringify(benchRecord(OBJECTS + created++)),
+          body: JSON.stringify({ ...benchRecord(created), name: `bench-post-${created++}` }),
         }),
       },
       {

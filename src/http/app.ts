@@ -1,6 +1,6 @@
 // The app factory: builds the Fastify app around the services it is given. It never listens,
 // so tests call it in-process with `inject`; src/main.ts wires the real adapters and listens.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Storage } from '../storage/types.js';
 import { UpgradeStatusService } from '../services/upgrade-status-service.js';
@@ -54,7 +54,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     // Per-request log lines cost throughput; they come back with LOG_LEVEL=debug.
-    disableRequestLogging: !['debug', 'trace'].includes(deps.config.logLevel),
+    logController: new LogController({
+      disableRequestLogging: !['debug', 'trace'].includes(deps.config.logLevel),
+    }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 256 },
     onProtoPoisoning: 'error',
