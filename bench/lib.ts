@@ -63,6 +63,8 @@ export interface LoadCase {
 
 export interface LoadResult {
   rps: number;
+  /** Mean latency in ms (autocannon's percentiles are whole milliseconds). */
+  mean: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -92,6 +94,7 @@ export async function load(baseUrl: string, c: LoadCase, seconds: number): Promi
   });
   return {
     rps: result.requests.average,
+    mean: result.latency.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -121,6 +124,7 @@ export async function measure(
   }
   return {
     rps: median(runs.map((r) => r.rps)),
+    mean: median(runs.map((r) => r.mean)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
@@ -130,13 +134,13 @@ export async function measure(
 
 export function formatTable(rows: { name: string; result: LoadResult; baseline?: number }[]): string {
   const lines = [
-    '| case | requests/s (median) | p50 ms | p99 ms | vs bare route | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| case | requests/s (median) | mean ms | p50 ms | p99 ms | vs bare route | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { name, result, baseline } of rows) {
     const ratio = baseline ? (result.rps / baseline).toFixed(2) : '–';
     lines.push(
-      `| ${name} | ${Math.round(result.rps)} | ${result.p50} | ${result.p99} | ${ratio} | ${result.non2xx} | ${result.errors} |`,
+      `| ${name} | ${Math.round(result.rps)} | ${result.mean.toFixed(2)} | ${result.p50} | ${result.p99} | ${ratio} | ${result.non2xx} | ${result.errors} |`,
     );
   }
   return lines.join('\n');

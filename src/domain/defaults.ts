@@ -27,24 +27,42 @@ export function withoutDefaults(schema: TObject, value: Record<string, unknown>)
 
 function fillObject(node: SchemaNode, value: Record<string, unknown>): Record<string, unknown> {
   const properties = node.properties ?? {};
-  const out: Record<string, unknown> = {};
-  // Copy-on-write: an object that already holds every default is returned as it is.
-  let changed = false;
+  // Copy-on-write, allocating only at the first change: an object that already holds every
+  // default is returned as it is (the common case on the write path of large records).
+  let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const child = Object.hasOwn(properties, key) ? properties[key] : undefined;
     // Subtrees without defaults are shared, not copied: documents are never changed in place.
-    const filled = child && holdsDefault(child) ? fillValue(child, value[key]) : value[key];
-    if (filled !== value[key]) changed = true;
-    setOwn(out, key, filled);
+    if (!child || !holdsDefault(child)) continue;
+    const filled = fillValue(child, value[key]);
+    if (filled !== value[key]) setOwn((out ??= copyOwn(value)), key, filled);
   }
-  for (const key of Object.keys(properties)) {
-    const child = properties[key] as SchemaNode;
-    if (child.default !== undefined && (out[key] === undefined || out[key] === null)) {
-      setOwn(out, key, cloneJson(child.default));
-      changed = true;
+  for (const key of defaultedKeys(node)) {
+    const current = (out ?? value)[key];
+    if (current === undefined || current === null) {
+      setOwn((out ??= copyOwn(value)), key, cloneJson((properties[key] as SchemaNode).default));
     }
   }
-  return changed ? out : value;
+  return out ?? value;
+}
+
+function copyOwn(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setOwn(out, key, value[key]);
+  return out;
+}
+
+const defaultedMemo = new WeakMap<SchemaNode, string[]>();
+
+/** The members of an object node that have a default. */
+function defaultedKeys(node: SchemaNode): string[] {
+  let keys = defaultedMemo.get(node);
+  if (!keys) {
+    const properties = node.properties ?? {};
+    keys = Object.keys(properties).filter((k) => (properties[k] as SchemaNode).default !== undefined);
+    defaultedMemo.set(node, keys);
+  }
+  return keys;
 }
 
 function fillValue(node: SchemaNode, value: unknown): unknown {

@@ -121,27 +121,37 @@ function compile(node: SchemaNode, owner: string, field: string): Check {
 
 function checkObject(plan: ObjectPlan, value: unknown, path: string): Record<string, unknown> {
   if (!isRecord(value)) throw invalidField(path, 'an object', describeValue(value));
-  const out: Record<string, unknown> = {};
-  // Copy-on-write: when nothing is coerced or dropped, the input itself is the result (this
-  // keeps allocation, and garbage, low on the write path of large records).
-  let changed = false;
-  for (const key of Object.keys(value)) {
+  // Copy-on-write, allocating only at the first change: when nothing is coerced or dropped, the
+  // input itself is the result (this keeps garbage low on the write path of large records).
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     // Own properties only: `__proto__`, `constructor`, `toString` … are unknown members.
     if (!Object.hasOwn(plan.properties, key)) throw errors.unknownField(memberPath(path, shortKey(key)));
     const member = plan.members.get(key) as Member;
     const raw = value[key];
     if (member.readOnly || raw === null || raw === undefined) {
-      changed = true; // read-only members are never kept; null means "not set"
+      // read-only members are never kept; null means "not set"
+      out ??= copyKeys(value, keys, i);
       continue;
     }
     const checked = member.check(raw, path, key);
-    if (checked !== raw) changed = true;
-    setOwn(out, key, checked);
+    if (out) setOwn(out, key, checked);
+    else if (!Object.is(checked, raw)) setOwn((out = copyKeys(value, keys, i)), key, checked);
   }
+  const result = out ?? value;
   for (const key of plan.required) {
-    if (!Object.hasOwn(out, key)) throw errors.missingRequired(memberPath(path, key));
+    if (!Object.hasOwn(result, key)) throw errors.missingRequired(memberPath(path, key));
   }
-  return changed ? out : value;
+  return result;
+}
+
+/** A new object holding the first `count` members of `value` (already checked and unchanged). */
+function copyKeys(value: Record<string, unknown>, keys: string[], count: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) setOwn(out, keys[i] as string, value[keys[i] as string]);
+  return out;
 }
 
 function arrayCheck(item: Check): Check {
@@ -151,7 +161,7 @@ function arrayCheck(item: Check): Check {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const checked = item(value[i], path, i);
-      if (checked !== value[i] && !out) out = value.slice(0, i);
+      if (!Object.is(checked, value[i]) && !out) out = value.slice(0, i);
       if (out) out.push(checked);
     }
     return out ?? value;
