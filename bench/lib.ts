@@ -63,7 +63,10 @@ export interface LoadCase {
 
 export interface LoadResult {
   rps: number;
-  /** Mean latency in ms (autocannon's percentiles are whole milliseconds). */
+  /**
+   * Mean latency in ms by Little's law (connections ÷ completed requests per second): exact for
+   * this closed-loop load, where autocannon's own percentiles are whole milliseconds.
+   */
   mean: number;
   p50: number;
   p99: number;
@@ -94,7 +97,7 @@ export async function load(baseUrl: string, c: LoadCase, seconds: number): Promi
   });
   return {
     rps: result.requests.average,
-    mean: result.latency.average,
+    mean: ((c.connections ?? 20) / Math.max(result.requests.average, 1e-9)) * 1000,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
