@@ -1,5 +1,6 @@
 // Object identity: generated uuids and the `_last_modified` clock.
 import { randomUUID } from 'node:crypto';
+import { errors } from '../errors/catalogue.js';
 
 /** `upgradestatusinfo-<uuid4>`, the controller's form for a generated uuid. */
 export function newObjectUuid(): string {
@@ -25,4 +26,15 @@ export function nextLastModified(previous?: string): string {
   }
   lastStamp = stamp;
   return stamp.toString();
+}
+
+/**
+ * The uuid of a new object: the one the body carries, checked, or `<prefix>-<uuid4>`.
+ * Throws a 400 for a uuid that could not safely stand in a URL.
+ */
+export function chosenUuid(prefix: string, fromBody: unknown): string {
+  if (fromBody === undefined) return `${prefix}-${randomUUID()}`;
+  const uuid = String(fromBody);
+  if (!UUID_PATTERN.test(uuid) || uuid.includes('..')) throw errors.invalidUuid(uuid.slice(0, 64));
+  return uuid;
 }

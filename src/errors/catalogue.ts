@@ -75,6 +75,8 @@ export const errors = {
   systemAdminOnly: (what: string) =>
     new ApiError(403, `Permission denied: only a System-Admin may change ${what}.`),
   systemDefault: () => new ApiError(403, 'Cannot delete system default object'),
+  invalidUuid: (uuid: string) =>
+    new ApiError(400, `Invalid uuid '${uuid}': use letters, digits, '-', '_', '.' or ':'.`),
   // 404
   notFound: () => new ApiError(404, 'UpgradeStatusInfo object not found!'),
   objectNotFound: (type: 'Tenant' | 'User' | 'Role') => new ApiError(404, `${type} object not found!`),

@@ -1,11 +1,10 @@
 // Tenants: the scope of every request (which tenant it acts in), and the tenant objects
 // themselves. Each use case: authorize → load → rules → validate → store.
-import { randomUUID } from 'node:crypto';
 import { ApiError, errors } from '../errors/catalogue.js';
 import { Tenant } from '../domain/schema/tenant.js';
 import { validateBody } from '../domain/validation/validate.js';
 import { applyDefaults } from '../domain/defaults.js';
-import { nextLastModified, UUID_PATTERN } from '../domain/identity.js';
+import { chosenUuid, nextLastModified } from '../domain/identity.js';
 import type { Principal } from '../domain/auth/principal.js';
 import { authorize, authorizeAllTenants } from '../policies/upgrade-status-info.js';
 import { authorizeTenantChange, canSeeTenant } from '../policies/tenant.js';
@@ -91,7 +90,7 @@ export class TenantService {
     authorizeTenantChange(principal);
     const { value } = validateBody(Tenant, body);
     const name = checkName(value.name);
-    const uuid = pickTenantUuid(value.uuid);
+    const uuid = chosenUuid('tenant', value.uuid);
     const lastModified = nextLastModified();
     const doc = applyDefaults(Tenant, {
       ...value,
@@ -157,18 +156,6 @@ function checkName(name: unknown): string {
     );
   }
   return text;
-}
-
-function pickTenantUuid(fromBody: unknown): string {
-  if (fromBody === undefined) return `tenant-${randomUUID()}`;
-  const uuid = String(fromBody);
-  if (!UUID_PATTERN.test(uuid) || uuid.includes('..')) {
-    throw new ApiError(
-      400,
-      `Invalid uuid '${uuid.slice(0, 64)}': use letters, digits, '-', '_', '.' or ':'.`,
-    );
-  }
-  return uuid;
 }
 
 function mapTenantConflict(e: unknown, name: string, uuid: string): unknown {

@@ -1,14 +1,13 @@
 // Users: the first admin on an empty store, and the User objects (access entries, default
 // tenant, password). Passwords are stored only as scrypt hashes, apart from the document, and
 // never returned. Each use case: authorize → load → rules → validate → store.
-import { randomUUID } from 'node:crypto';
 import { ApiError, errors, invalidField } from '../errors/catalogue.js';
 import { User } from '../domain/schema/user.js';
 import { validateBody } from '../domain/validation/validate.js';
 import { describeValue } from '../domain/validation/describe.js';
 import { applyDefaults } from '../domain/defaults.js';
 import { parseReference } from '../domain/references.js';
-import { nextLastModified, UUID_PATTERN } from '../domain/identity.js';
+import { chosenUuid, nextLastModified } from '../domain/identity.js';
 import { DEFAULT_SCRYPT, hashPassword, passwordProblem, type ScryptParams } from '../domain/auth/password.js';
 import { newPassword } from '../domain/auth/tokens.js';
 import { roleByName, roleByUuid, SYSTEM_ADMIN, type RoleDefinition } from '../domain/auth/roles.js';
@@ -89,7 +88,7 @@ export class UserService {
     authorizeUserChange(principal);
     const { doc, username, tenants, password } = await this.prepare(body);
     if (password === undefined) throw errors.missingRequired('password');
-    const uuid = pickUserUuid(doc.uuid);
+    const uuid = chosenUuid('user', doc.uuid);
     const lastModified = nextLastModified();
     const stored: StoredUser = {
       uuid,
@@ -237,18 +236,6 @@ function checkPassword(password: string, username: string): string {
   const problem = passwordProblem(password, username);
   if (problem) throw errors.weakPassword(problem);
   return password;
-}
-
-function pickUserUuid(fromBody: unknown): string {
-  if (fromBody === undefined) return `user-${randomUUID()}`;
-  const uuid = String(fromBody);
-  if (!UUID_PATTERN.test(uuid) || uuid.includes('..')) {
-    throw new ApiError(
-      400,
-      `Invalid uuid '${uuid.slice(0, 64)}': use letters, digits, '-', '_', '.' or ':'.`,
-    );
-  }
-  return uuid;
 }
 
 function mapUserConflict(e: unknown, username: string, uuid: string): unknown {
