@@ -2,11 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../errors/catalogue.js';
 
-/** `upgradestatusinfo-<uuid4>`, the controller's form for a generated uuid. */
-export function newObjectUuid(): string {
-  return `upgradestatusinfo-${randomUUID()}`;
-}
-
 /** What a uuid from a body or a Slug header may look like: it also ends up in URLs. */
 export const UUID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 

@@ -5,7 +5,7 @@ import { UpgradeStatusInfo } from '../domain/schema/index.js';
 import { validateBody } from '../domain/validation/validate.js';
 import { normalizeReferences, referenceUuid, type ReferenceContext } from '../domain/references.js';
 import { applyDefaults } from '../domain/defaults.js';
-import { newObjectUuid, nextLastModified, UUID_PATTERN } from '../domain/identity.js';
+import { chosenUuid, nextLastModified } from '../domain/identity.js';
 import type { ListParams } from '../domain/query/list-params.js';
 import { applyPatch, parsePatchBody, schemaAt, ENVELOPE_OPS, type PatchBody } from '../domain/patch/index.js';
 import {
@@ -389,15 +389,7 @@ function pickUuid(fromBody: unknown, slug: string | undefined): string {
   if (slug !== undefined && fromBody !== undefined && slug !== fromBody) {
     throw new ApiError(400, `The Slug header (${slug.slice(0, 64)}) and field 'uuid' disagree.`);
   }
-  const chosen = slug ?? (fromBody as string | undefined);
-  if (chosen === undefined) return newObjectUuid();
-  if (!UUID_PATTERN.test(chosen)) {
-    throw new ApiError(
-      400,
-      `Invalid uuid '${chosen.slice(0, 64)}': use letters, digits, '-', '_', '.' or ':'.`,
-    );
-  }
-  return chosen;
+  return chosenUuid('upgradestatusinfo', slug ?? fromBody);
 }
 
 function rejectStale(current: StoredObject, seen: string | undefined): void {
