@@ -157,6 +157,22 @@ describe('/api/user', () => {
     assert.equal(me.statusCode, 200);
   });
 
+  test('roles are read-only: writes get 405 with Allow, reads work by uuid', async () => {
+    const roles = (await call('GET', '/api/role')).json().results as { uuid: string; name: string }[];
+    assert.deepEqual(roles.map((r) => r.name).sort(), [
+      'Application-Operator',
+      'System-Admin',
+      'Tenant-Admin',
+    ]);
+    const one = await call('GET', `/api/role/${roles[0]!.uuid}`);
+    assert.equal(one.statusCode, 200);
+    assert.equal(one.json().name, roles[0]!.name);
+    const post = await call('POST', '/api/role', { name: 'Root' });
+    assert.equal(post.statusCode, 405);
+    assert.equal(String(post.headers.allow), 'GET, HEAD');
+    assert.equal((await call('DELETE', `/api/role/${roles[0]!.uuid}`)).statusCode, 405);
+  });
+
   test('references take every Avi form; unknown roles and tenants are a 400 naming the field', async () => {
     const ops = await createTenant(t, 'forms');
     const roles = (await call('GET', '/api/role')).json().results as { uuid: string; name: string }[];

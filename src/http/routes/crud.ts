@@ -1,5 +1,6 @@
-// Routes for the small configuration collections (/api/tenant, /api/user): list, create, read,
-// replace and delete, each parsing the request, calling the service and presenting the result.
+// Routes for the small configuration collections (/api/tenant, /api/user, the read-only
+// /api/role): list and read, and create, replace and delete where the service offers them; each
+// parses the request, calls the service and presents the result.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../domain/auth/principal.js';
 import type { RouteTable } from '../plugins/errors.js';
@@ -12,11 +13,11 @@ import { includeName, pageOf, parseSimpleList, type Query } from './simple-list.
 
 /** What a collection's service offers; every call is made for the request's principal. */
 export interface CrudService<T> {
-  list(principal: Principal, filter: { name?: string }): Promise<T[]>;
-  get(principal: Principal, uuid: string): Promise<T>;
-  create(principal: Principal, body: unknown): Promise<T>;
-  replace(principal: Principal, uuid: string, body: unknown): Promise<T>;
-  remove(principal: Principal, uuid: string): Promise<void>;
+  list(principal: Principal, filter: { name?: string }): T[] | Promise<T[]>;
+  get(principal: Principal, uuid: string): T | Promise<T>;
+  create?(principal: Principal, body: unknown): Promise<T>;
+  replace?(principal: Principal, uuid: string, body: unknown): Promise<T>;
+  remove?(principal: Principal, uuid: string): Promise<void>;
 }
 
 export interface CrudRouteDeps<T> {
@@ -34,8 +35,8 @@ type WithUuid = { Params: { uuid: string }; Querystring: Query };
 export function crudRoutes<T>(app: FastifyInstance, deps: CrudRouteDeps<T>): void {
   const { path, service, present } = deps;
   const item = `${path}/:uuid`;
-  for (const m of ['GET', 'POST']) deps.routes.add(path, m);
-  for (const m of ['GET', 'PUT', 'DELETE']) deps.routes.add(item, m);
+  deps.routes.add(path, 'GET');
+  deps.routes.add(item, 'GET');
   const origin = (request: FastifyRequest) => requestOrigin(request, deps.fallbackHost);
 
   app.get<{ Querystring: Query }>(path, async (request) => {
@@ -52,27 +53,35 @@ export function crudRoutes<T>(app: FastifyInstance, deps: CrudRouteDeps<T>): voi
     );
   });
 
-  app.post<{ Querystring: Query }>(path, async (request, reply) => {
-    const stored = await service.create(principalOf(request), request.body);
-    const o = origin(request);
-    return reply
-      .code(201)
-      .header('location', headerSafeUrl(deps.url(o, stored, true)))
-      .send(present(stored, { origin: o, includeName: true }));
-  });
-
   app.get<WithUuid>(item, async (request) => {
     const stored = await service.get(principalOf(request), request.params.uuid);
     return present(stored, { origin: origin(request), includeName: includeName(request.query) });
   });
 
-  app.put<WithUuid>(item, async (request) => {
-    const stored = await service.replace(principalOf(request), request.params.uuid, request.body);
-    return present(stored, { origin: origin(request), includeName: true });
-  });
-
-  app.delete<WithUuid>(item, async (request, reply) => {
-    await service.remove(principalOf(request), request.params.uuid);
-    return reply.code(204).send();
-  });
+  const { create, replace, remove } = service;
+  if (create) {
+    deps.routes.add(path, 'POST');
+    app.post<{ Querystring: Query }>(path, async (request, reply) => {
+      const stored = await create.call(service, principalOf(request), request.body);
+      const o = origin(request);
+      return reply
+        .code(201)
+        .header('location', headerSafeUrl(deps.url(o, stored, true)))
+        .send(present(stored, { origin: o, includeName: true }));
+    });
+  }
+  if (replace) {
+    deps.routes.add(item, 'PUT');
+    app.put<WithUuid>(item, async (request) => {
+      const stored = await replace.call(service, principalOf(request), request.params.uuid, request.body);
+      return present(stored, { origin: origin(request), includeName: true });
+    });
+  }
+  if (remove) {
+    deps.routes.add(item, 'DELETE');
+    app.delete<WithUuid>(item, async (request, reply) => {
+      await remove.call(service, principalOf(request), request.params.uuid);
+      return reply.code(204).send();
+    });
+  }
 }
