@@ -16,9 +16,21 @@ import {
  * A copy of `value` with every absent member that has a default filled in, at every object that
  * is present. Absent nested objects stay absent (their defaults are not invented).
  */
-export function applyDefaults(schema: TObject, value: Record<string, unknown>): Record<string, unknown> {
-  return fillObject(asNode(schema), value);
+export function applyDefaults(
+  schema: TObject,
+  value: Record<string, unknown>,
+  trustedObjects?: ReadonlySet<unknown>,
+): Record<string, unknown> {
+  trusted = trustedObjects;
+  try {
+    return fillObject(asNode(schema), value);
+  } finally {
+    trusted = undefined;
+  }
 }
+
+/** Objects that hold their defaults already (see ValidateOptions.trusted); synchronous use only. */
+let trusted: ReadonlySet<unknown> | undefined;
 
 /** A copy of `value` leaving out every member equal to its default, at any depth (`skip_default`). */
 export function withoutDefaults(schema: TObject, value: Record<string, unknown>): Record<string, unknown> {
@@ -66,6 +78,7 @@ function defaultedKeys(node: SchemaNode): string[] {
 }
 
 function fillValue(node: SchemaNode, value: unknown): unknown {
+  if (trusted?.has(value)) return value;
   if (node.type === 'object' && isRecord(value)) return fillObject(node, value);
   if (node.type === 'array' && Array.isArray(value) && node.items) {
     const items = node.items;

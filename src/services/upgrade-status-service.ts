@@ -195,10 +195,13 @@ export class UpgradeStatusService {
         // validating, normalising and defaults; the rest is shared with the stored version.
         const touched = touchedMembers(parsed);
         const partial = touched ? pick(patched, touched) : patched;
+        // Entries of touched lists that the patch carried over unchanged are valid already.
+        const trusted = touched ? storedEntries(current.body, touched) : undefined;
         const doc = this.finish(
           home,
           dir,
-          withPatchContext(ops, () => validateBody(UpgradeStatusInfo, partial).value),
+          withPatchContext(ops, () => validateBody(UpgradeStatusInfo, partial, { trusted }).value),
+          trusted,
         );
         const merged = touched ? mergeTouched(current.body, doc, touched) : doc;
         const lastModified = nextLastModified(current.lastModified);
@@ -284,11 +287,12 @@ export class UpgradeStatusService {
     home: TenantName,
     dir: TenantDirectory,
     value: Record<string, unknown>,
+    trusted?: ReadonlySet<unknown>,
   ): Record<string, unknown> {
     dir.checkPlacement(value.tenant_ref);
     const normalized = normalizeReferences(UpgradeStatusInfo, value, referenceContext(home, dir));
     dir.complete();
-    return applyDefaults(UpgradeStatusInfo, normalized);
+    return applyDefaults(UpgradeStatusInfo, normalized, trusted);
   }
 }
 
@@ -424,6 +428,17 @@ function touchedMembers(parsed: PatchBody): Set<string> | undefined {
     }
   }
   for (const k of SERVER_SET) out.delete(k);
+  return out;
+}
+
+/** The object entries of the stored document's touched lists: validated when they were stored. */
+function storedEntries(stored: Record<string, unknown>, touched: Set<string>): Set<unknown> {
+  const out = new Set<unknown>();
+  for (const k of touched) {
+    const v = stored[k];
+    if (Array.isArray(v))
+      for (const entry of v) if (entry !== null && typeof entry === 'object') out.add(entry);
+  }
   return out;
 }
 

@@ -543,3 +543,27 @@ test('a ~5 KB body validates in well under 100 µs', () => {
   }
   assert.ok(best < 50, `took ${best.toFixed(1)} µs per body`);
 });
+
+test('trusted objects (stored entries a PATCH carried over) are not walked again; the rest is', () => {
+  const stored = { task_name: 'old', sub_events: [{ status: true }] };
+  const fresh = { task_name: 'new', sub_events: [{ status: 'true' }] };
+  const body = { upgrade_events: [stored, fresh] };
+  const { value } = validateBody(UpgradeStatusInfo, body, { trusted: new Set([stored]) });
+  const events = value.upgrade_events as Record<string, unknown>[];
+  assert.equal(events[0], stored, 'the trusted entry is returned as it is');
+  assert.deepEqual(
+    events[1],
+    { task_name: 'new', sub_events: [{ status: true }] },
+    'the new entry is converted',
+  );
+  // An untrusted invalid entry is still refused, trusted or not its neighbour.
+  assert.throws(
+    () =>
+      validateBody(
+        UpgradeStatusInfo,
+        { upgrade_events: [stored, { colour: 1 }] },
+        { trusted: new Set([stored]) },
+      ),
+    /upgrade_events\[1\]\.colour/,
+  );
+});

@@ -31,7 +31,27 @@ export interface ValidatedBody {
  * Validates a request body against an object type of the model. Throws the `ApiError` for the
  * first problem found; returns a fresh object (the input is never modified or aliased).
  */
-export function validateBody(schema: TObject, input: unknown): ValidatedBody {
+export interface ValidateOptions {
+  /**
+   * Objects known to be valid already (entries of the stored document that a PATCH carried
+   * over unchanged): they are returned as they are, without walking them again.
+   */
+  trusted?: ReadonlySet<unknown>;
+}
+
+/** The trusted objects of the validation under way (validation is synchronous). */
+let trusted: ReadonlySet<unknown> | undefined;
+
+export function validateBody(schema: TObject, input: unknown, options: ValidateOptions = {}): ValidatedBody {
+  trusted = options.trusted;
+  try {
+    return validateNow(schema, input);
+  } finally {
+    trusted = undefined;
+  }
+}
+
+function validateNow(schema: TObject, input: unknown): ValidatedBody {
   if (!isRecord(input)) throw errors.bodyNotObject(kindOf(input));
   const plan = objectPlan(asNode(schema));
   let lastModified: string | undefined;
@@ -121,6 +141,7 @@ function compile(node: SchemaNode, owner: string, field: string): Check {
 
 function checkObject(plan: ObjectPlan, value: unknown, path: string): Record<string, unknown> {
   if (!isRecord(value)) throw invalidField(path, 'an object', describeValue(value));
+  if (trusted?.has(value)) return value;
   // Copy-on-write, allocating only at the first change: when nothing is coerced or dropped, the
   // input itself is the result (this keeps garbage low on the write path of large records).
   let out: Record<string, unknown> | undefined;
