@@ -52,6 +52,9 @@ export async function startServer(
   };
 }
 
+/** The unmeasured warm-up before each case (seconds); BENCH_WARMUP overrides it. */
+export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
+
 export interface LoadCase {
   name: string;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -112,13 +115,18 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Runs a case `rounds` times and keeps the median of each figure. */
+/**
+ * Runs a case `rounds` times and keeps the median of each figure, after one unmeasured warm-up
+ * round of `warmup` seconds (caches filled, code optimised: the steady state is what is measured).
+ */
 export async function measure(
   baseUrl: string,
   c: LoadCase,
   rounds: number,
   seconds: number,
+  warmup = WARMUP_SECONDS,
 ): Promise<LoadResult> {
+  if (warmup > 0) await load(baseUrl, c, warmup);
   const runs: LoadResult[] = [];
   for (let i = 0; i < rounds; i++) {
     const run = await load(baseUrl, c, seconds);
