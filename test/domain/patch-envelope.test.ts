@@ -16,15 +16,10 @@ import { int32, object, ref, refList, str, strList } from '../../src/domain/sche
 import { UpgradeStatusInfo } from '../../src/domain/schema/index.js';
 import * as model from '../../src/domain/schema/upgrade-status-info.js';
 
-type Obj = Record<string, unknown>;
+import { deepFreeze } from '../helpers/freeze.js';
+import { throws400Mentioning } from '../helpers/api-error.js';
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
+type Obj = Record<string, unknown>;
 
 const SR = (id: string, name?: string) => `/api/systemreport/${id}${name ? `#${name}` : ''}`;
 const SE = (id: string, name?: string) => `/api/serviceengine/${id}${name ? `#${name}` : ''}`;
@@ -61,34 +56,26 @@ function patch(body: unknown, current: Obj = fixture()): Obj {
   return applyPatch(UpgradeStatusInfo, current, body);
 }
 
-function assert400(fn: () => unknown, ...fragments: string[]): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
-    assert.equal(err.status, 400);
-    for (const f of fragments) assert.ok(err.message.includes(f), `'${err.message}' should mention '${f}'`);
-    return true;
-  });
-}
-
 describe('envelope: body shape', () => {
   it('refuses bodies that are not objects', () => {
-    for (const body of [null, [], 'add', 42, true]) assert400(() => patch(body), 'Invalid PATCH body');
+    for (const body of [null, [], 'add', 42, true])
+      throws400Mentioning(() => patch(body), 'Invalid PATCH body');
   });
   it('refuses unknown top-level members, naming them', () => {
-    assert400(() => patch({ update: { progress: 1 } }), "'update'");
-    assert400(() => patch({ add: { progress: 1 }, progress: 2 }), "'progress'");
+    throws400Mentioning(() => patch({ update: { progress: 1 } }), "'update'");
+    throws400Mentioning(() => patch({ add: { progress: 1 }, progress: 2 }), "'progress'");
   });
   it('refuses json_patch mixed with envelope keys, and a json_patch that is not an array', () => {
-    assert400(() => patch({ json_patch: [], add: { progress: 1 } }), 'json_patch');
-    assert400(() => patch({ json_patch: { op: 'add' } }), 'json_patch', 'an object');
+    throws400Mentioning(() => patch({ json_patch: [], add: { progress: 1 } }), 'json_patch');
+    throws400Mentioning(() => patch({ json_patch: { op: 'add' } }), 'json_patch', 'an object');
   });
   it('refuses operation values that are not objects', () => {
-    for (const value of [[], 'x', 3, null]) assert400(() => patch({ replace: value }), "'replace'");
+    for (const value of [[], 'x', 3, null]) throws400Mentioning(() => patch({ replace: value }), "'replace'");
   });
   it('checks the whole shape before applying anything', () => {
     assert.equal(parsePatchBody({ add: {}, delete: {} }).form, 'envelope');
     assert.equal(parsePatchBody({ json_patch: [] }).form, 'json_patch');
-    assert400(() => patch({ add: { nope: 1 }, remove: 'x' }), "'remove' must be an object");
+    throws400Mentioning(() => patch({ add: { nope: 1 }, remove: 'x' }), "'remove' must be an object");
   });
   it('treats {} (and empty operations) as an empty patch returning an equal new object', () => {
     const current = fixture();
@@ -180,7 +167,7 @@ describe('envelope: list of references (system_report_refs)', () => {
   });
   it('a single non-array value is refused for add, replace and delete', () => {
     for (const op of ['add', 'replace', 'delete']) {
-      assert400(
+      throws400Mentioning(
         () => patch({ [op]: { system_report_refs: SR('systemreport-c') } }),
         `'${op}'`,
         'system_report_refs',
@@ -412,8 +399,13 @@ describe('envelope: order, alias, identity', () => {
     }
   });
   it('refuses a different uuid, naming the operation and field', () => {
-    assert400(() => patch({ replace: { uuid: 'cluster-0002' } }), "'replace'", "'uuid'", 'cluster-0001');
-    assert400(() => patch({ delete: { uuid: 'other' } }), "'delete'", "'uuid'");
+    throws400Mentioning(
+      () => patch({ replace: { uuid: 'cluster-0002' } }),
+      "'replace'",
+      "'uuid'",
+      'cluster-0001',
+    );
+    throws400Mentioning(() => patch({ delete: { uuid: 'other' } }), "'delete'", "'uuid'");
   });
   it('ignores _last_modified and url', () => {
     const out = patch({
@@ -424,9 +416,12 @@ describe('envelope: order, alias, identity', () => {
     assert.equal(patch({ delete: { _last_modified: '' } })._last_modified, '1595317888551753');
   });
   it('refuses fields not in the model, naming the operation and field', () => {
-    assert400(() => patch({ add: { bogus: 1 } }), "'add'", "'bogus'", 'unknown field');
-    assert400(() => patch({ delete: { constructor: 1 } }), "'delete'", "'constructor'");
-    assert400(() => patch(JSON.parse('{"replace": {"__proto__": {"polluted": 1}}}')), "'__proto__'");
+    throws400Mentioning(() => patch({ add: { bogus: 1 } }), "'add'", "'bogus'", 'unknown field');
+    throws400Mentioning(() => patch({ delete: { constructor: 1 } }), "'delete'", "'constructor'");
+    throws400Mentioning(
+      () => patch(JSON.parse('{"replace": {"__proto__": {"polluted": 1}}}')),
+      "'__proto__'",
+    );
     assert.equal(({} as Obj).polluted, undefined);
   });
 });
@@ -435,7 +430,7 @@ describe('envelope: never mutates current', () => {
   it('a failing patch throws and leaves the input as it was', () => {
     const current = fixture();
     const before = structuredClone(current);
-    assert400(() =>
+    throws400Mentioning(() =>
       patch({ add: { progress: 1, upgrade_events: [{ task_name: 'X' }] }, delete: { bogus: 1 } }, current),
     );
     assert.deepEqual(current, before);

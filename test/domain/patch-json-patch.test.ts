@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiError } from '../../src/errors/catalogue.js';
 import { applyPatch, FORBIDDEN_SEGMENTS, parsePointer, schemaAt } from '../../src/domain/patch/index.js';
 import { UpgradeStatusInfo } from '../../src/domain/schema/index.js';
 
-type Obj = Record<string, unknown>;
+import { deepFreeze } from '../helpers/freeze.js';
+import { throws400Mentioning } from '../helpers/api-error.js';
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
+type Obj = Record<string, unknown>;
 
 const SR = (id: string, name?: string) => `/api/systemreport/${id}${name ? `#${name}` : ''}`;
 
@@ -33,15 +27,6 @@ function fixture(): Obj {
 
 function jp(ops: unknown[], current: Obj = fixture()): Obj {
   return applyPatch(UpgradeStatusInfo, current, { json_patch: ops });
-}
-
-function assert400(fn: () => unknown, ...fragments: string[]): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
-    assert.equal(err.status, 400);
-    for (const f of fragments) assert.ok(err.message.includes(f), `'${err.message}' should mention '${f}'`);
-    return true;
-  });
 }
 
 describe('json_patch: add', () => {
@@ -75,13 +60,24 @@ describe('json_patch: add', () => {
     );
   });
   it('refuses an index out of range and a malformed index', () => {
-    assert400(() => jp([{ op: 'add', path: '/patch_list/3', value: {} }]), 'out of range', '/patch_list/3');
-    assert400(() => jp([{ op: 'add', path: '/patch_list/01', value: {} }]), 'not a list index');
-    assert400(() => jp([{ op: 'add', path: '/patch_list/x', value: {} }]), 'not a list index');
+    throws400Mentioning(
+      () => jp([{ op: 'add', path: '/patch_list/3', value: {} }]),
+      'out of range',
+      '/patch_list/3',
+    );
+    throws400Mentioning(() => jp([{ op: 'add', path: '/patch_list/01', value: {} }]), 'not a list index');
+    throws400Mentioning(() => jp([{ op: 'add', path: '/patch_list/x', value: {} }]), 'not a list index');
   });
   it('refuses an add whose parent does not exist', () => {
-    assert400(() => jp([{ op: 'add', path: '/seg_status/notes', value: ['n'] }]), 'parent', 'does not exist');
-    assert400(() => jp([{ op: 'add', path: '/patch_list/7/patch_version', value: 'v' }]), 'does not exist');
+    throws400Mentioning(
+      () => jp([{ op: 'add', path: '/seg_status/notes', value: ['n'] }]),
+      'parent',
+      'does not exist',
+    );
+    throws400Mentioning(
+      () => jp([{ op: 'add', path: '/patch_list/7/patch_version', value: 'v' }]),
+      'does not exist',
+    );
   });
   it('habit: an array added at an existing list appends its entries', () => {
     const out = jp([
@@ -105,7 +101,7 @@ describe('json_patch: add', () => {
     ]);
   });
   it('refuses a top-level field the model does not have', () => {
-    assert400(() => jp([{ op: 'add', path: '/bogus', value: 1 }]), 'unknown field', "'bogus'");
+    throws400Mentioning(() => jp([{ op: 'add', path: '/bogus', value: 1 }]), 'unknown field', "'bogus'");
   });
 });
 
@@ -123,10 +119,10 @@ describe('json_patch: remove and its alias delete', () => {
     assert.deepEqual(out.system_report_refs, [SR('systemreport-a', 'rep-a')]);
   });
   it('refuses missing paths, indexes out of range and -', () => {
-    assert400(() => jp([{ op: 'remove', path: '/end_time' }]), "'/end_time' does not exist");
-    assert400(() => jp([{ op: 'delete', path: '/patch_list/2' }]), 'out of range', "'delete'");
-    assert400(() => jp([{ op: 'remove', path: '/patch_list/-' }]), 'not a list index');
-    assert400(() => jp([{ op: 'remove', path: '/seg_status/notes/0' }]), 'does not exist');
+    throws400Mentioning(() => jp([{ op: 'remove', path: '/end_time' }]), "'/end_time' does not exist");
+    throws400Mentioning(() => jp([{ op: 'delete', path: '/patch_list/2' }]), 'out of range', "'delete'");
+    throws400Mentioning(() => jp([{ op: 'remove', path: '/patch_list/-' }]), 'not a list index');
+    throws400Mentioning(() => jp([{ op: 'remove', path: '/seg_status/notes/0' }]), 'does not exist');
   });
 });
 
@@ -142,9 +138,9 @@ describe('json_patch: replace', () => {
     assert.deepEqual(out.system_report_refs, []);
   });
   it('refuses a path that does not exist', () => {
-    assert400(() => jp([{ op: 'replace', path: '/end_time', value: 'x' }]), 'does not exist');
-    assert400(() => jp([{ op: 'replace', path: '/patch_list/2', value: {} }]), 'out of range');
-    assert400(() => jp([{ op: 'replace', path: '/patch_list/-', value: {} }]), 'not a list index');
+    throws400Mentioning(() => jp([{ op: 'replace', path: '/end_time', value: 'x' }]), 'does not exist');
+    throws400Mentioning(() => jp([{ op: 'replace', path: '/patch_list/2', value: {} }]), 'out of range');
+    throws400Mentioning(() => jp([{ op: 'replace', path: '/patch_list/-', value: {} }]), 'not a list index');
   });
 });
 
@@ -160,14 +156,14 @@ describe('json_patch: move and copy', () => {
   });
   it('move onto itself changes nothing; move into its own child is refused', () => {
     assert.deepEqual(jp([{ op: 'move', from: '/state', path: '/state' }]), fixture());
-    assert400(() => jp([{ op: 'move', from: '/state', path: '/state/x' }]), 'own children');
+    throws400Mentioning(() => jp([{ op: 'move', from: '/state', path: '/state/x' }]), 'own children');
   });
   it('move and copy refuse a from that does not exist', () => {
-    assert400(
+    throws400Mentioning(
       () => jp([{ op: 'move', from: '/end_time', path: '/start_time' }]),
       "'/end_time' does not exist",
     );
-    assert400(
+    throws400Mentioning(
       () => jp([{ op: 'copy', from: '/patch_list/5', path: '/previous_patch_list' }]),
       'does not exist',
     );
@@ -204,7 +200,7 @@ describe('json_patch: test', () => {
   });
   it('a failed test fails the whole patch, earlier operations included', () => {
     const current = fixture();
-    assert400(
+    throws400Mentioning(
       () =>
         jp(
           [
@@ -221,9 +217,9 @@ describe('json_patch: test', () => {
     assert.equal(current.progress, 40);
   });
   it('a test of a missing path or a different type fails', () => {
-    assert400(() => jp([{ op: 'test', path: '/end_time', value: 'x' }]), 'does not exist');
-    assert400(() => jp([{ op: 'test', path: '/progress', value: '40' }]), 'test failed');
-    assert400(
+    throws400Mentioning(() => jp([{ op: 'test', path: '/end_time', value: 'x' }]), 'does not exist');
+    throws400Mentioning(() => jp([{ op: 'test', path: '/progress', value: '40' }]), 'test failed');
+    throws400Mentioning(
       () => jp([{ op: 'test', path: '/patch_list', value: [{ patch_version: '2p1' }] }]),
       'test failed',
     );
@@ -239,9 +235,9 @@ describe('json_patch: pointers', () => {
     assert.deepEqual(jp([{ op: 'remove', path: '/state/x~1y~0z' }], out).state, fixture().state);
   });
   it('refuses bad escapes, relative pointers and the whole document', () => {
-    assert400(() => jp([{ op: 'add', path: '/state/a~2', value: 1 }]), 'invalid escape');
-    assert400(() => jp([{ op: 'add', path: 'progress', value: 1 }]), 'not a JSON Pointer');
-    assert400(() => jp([{ op: 'replace', path: '', value: {} }]), 'whole object');
+    throws400Mentioning(() => jp([{ op: 'add', path: '/state/a~2', value: 1 }]), 'invalid escape');
+    throws400Mentioning(() => jp([{ op: 'add', path: 'progress', value: 1 }]), 'not a JSON Pointer');
+    throws400Mentioning(() => jp([{ op: 'replace', path: '', value: {} }]), 'whole object');
   });
   it('refuses __proto__, constructor and prototype anywhere, in path and from', () => {
     assert.deepEqual(FORBIDDEN_SEGMENTS, ['__proto__', 'constructor', 'prototype']);
@@ -255,8 +251,8 @@ describe('json_patch: pointers', () => {
       { op: 'move', from: '/__proto__', path: '/end_time' },
       { op: 'add', path: '/state/~1~0__proto__/x', value: 1 },
     ];
-    for (const op of bad.slice(0, 7)) assert400(() => jp([op]), 'is not allowed');
-    assert400(() => jp([bad[7]]), 'does not exist');
+    for (const op of bad.slice(0, 7)) throws400Mentioning(() => jp([op]), 'is not allowed');
+    throws400Mentioning(() => jp([bad[7]]), 'does not exist');
     assert.equal(({} as Obj).polluted, undefined);
   });
   it('schemaAt follows objects and list items', () => {
@@ -280,7 +276,11 @@ describe('json_patch: malformed operations', () => {
   ];
   for (const [op, fragment] of cases) {
     it(`refuses ${JSON.stringify(op)}`, () => {
-      assert400(() => jp([{ op: 'test', path: '/progress', value: 40 }, op]), 'operation 1', fragment);
+      throws400Mentioning(
+        () => jp([{ op: 'test', path: '/progress', value: 40 }, op]),
+        'operation 1',
+        fragment,
+      );
     });
   }
   it('ignores members an operation does not define', () => {
@@ -297,9 +297,13 @@ describe('json_patch: identity and immutability', () => {
     assert.notEqual(out, current);
   });
   it('refuses a change of uuid, allows rewriting the same uuid', () => {
-    assert400(() => jp([{ op: 'replace', path: '/uuid', value: 'cluster-0002' }]), 'uuid', "'/uuid'");
-    assert400(() => jp([{ op: 'remove', path: '/uuid' }]), 'uuid');
-    assert400(() => jp([{ op: 'move', from: '/uuid', path: '/name' }]), 'uuid');
+    throws400Mentioning(
+      () => jp([{ op: 'replace', path: '/uuid', value: 'cluster-0002' }]),
+      'uuid',
+      "'/uuid'",
+    );
+    throws400Mentioning(() => jp([{ op: 'remove', path: '/uuid' }]), 'uuid');
+    throws400Mentioning(() => jp([{ op: 'move', from: '/uuid', path: '/name' }]), 'uuid');
     assert.equal(jp([{ op: 'replace', path: '/uuid', value: 'cluster-0001' }]).uuid, 'cluster-0001');
   });
   it('ignores changes to _last_modified and url', () => {
@@ -324,7 +328,7 @@ describe('json_patch: identity and immutability', () => {
     const out = jp(ops, current);
     assert.deepEqual(current, before);
     assert.equal((out.system_report_refs as unknown[]).length, 3);
-    assert400(
+    throws400Mentioning(
       () => jp([...ops, { op: 'remove', path: '/nothing' }], current),
       'operation 6',
       "'remove'",

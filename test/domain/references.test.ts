@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError } from '../../src/errors/catalogue.js';
 import { UpgradeStatusInfo } from '../../src/domain/schema/index.js';
 import {
   nameBasedUuid,
@@ -12,20 +11,11 @@ import {
   UUID_PATTERN,
   type ReferenceContext,
 } from '../../src/domain/references.js';
+import { throws400 } from '../helpers/api-error.js';
 
 const ctx: ReferenceContext = { tenant: 'admin' };
 const normalize = (value: Record<string, unknown>, c: ReferenceContext = ctx) =>
   normalizeReferences(UpgradeStatusInfo, value, c);
-
-function throwsApi(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
-    assert.equal(err.status, 400);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 const invalidRef = (path: string, refType: string) =>
   `Invalid reference in field '${path}': expected a reference to ${refType} ` +
@@ -248,11 +238,11 @@ test('?name= references are resolved through ctx.resolveName when it knows the n
 
 test('an unknown tenant name is a 400 naming the field', () => {
   const c: ReferenceContext = { tenant: 'admin', resolveName: () => undefined };
-  throwsApi(
+  throws400(
     () => normalize({ history: [{ seg_status: { tenant_ref: '/api/tenant/?name=nope' } }] }, c),
     "Invalid reference in field 'history[0].seg_status.tenant_ref': tenant 'nope' does not exist.",
   );
-  throwsApi(() => normalize({ tenant_ref: `/api/tenant/?name=${'t'.repeat(1000)}` }, c), /^.{0,160}$/);
+  throws400(() => normalize({ tenant_ref: `/api/tenant/?name=${'t'.repeat(1000)}` }, c), /^.{0,160}$/);
 });
 
 test('references inside lists and deep objects are normalised, with the index in error paths', () => {
@@ -286,28 +276,28 @@ test('references inside lists and deep objects are normalised, with the index in
 });
 
 test('malformed references are a 400 naming the field path and the expected type', () => {
-  throwsApi(() => normalize({ image_ref: 'image 1' }), invalidRef('image_ref', 'Image'));
-  throwsApi(
+  throws400(() => normalize({ image_ref: 'image 1' }), invalidRef('image_ref', 'Image'));
+  throws400(
     () =>
       normalize({
         seg_status: { se_upgrade_completed: ['/api/serviceengine/se-1', '/api/serviceengine/a/b'] },
       }),
     invalidRef('seg_status.se_upgrade_completed[1]', 'ServiceEngine'),
   );
-  throwsApi(
+  throws400(
     () => normalize({ upgrade_readiness: { image_ref: '/api/image/..' } }),
     invalidRef('upgrade_readiness.image_ref', 'Image'),
   );
-  throwsApi(() => normalize({ image_ref: 7 }), invalidRef('image_ref', 'Image'));
+  throws400(() => normalize({ image_ref: 7 }), invalidRef('image_ref', 'Image'));
 });
 
 test('a reference to the wrong type is a 400', () => {
-  throwsApi(() => normalize({ image_ref: '/api/cloud/cloud-1' }), invalidRef('image_ref', 'Image'));
-  throwsApi(
+  throws400(() => normalize({ image_ref: '/api/cloud/cloud-1' }), invalidRef('image_ref', 'Image'));
+  throws400(
     () => normalize({ se_upgrade_events: [{}, { se_group_ref: 'https://h/api/serviceengine/se-1' }] }),
     invalidRef('se_upgrade_events[1].se_group_ref', 'ServiceEngineGroup'),
   );
-  throwsApi(
+  throws400(
     () => normalize({ system_report_refs: ['/api/image/image-1'] }),
     invalidRef('system_report_refs[0]', 'SystemReport'),
   );

@@ -19,22 +19,13 @@ import {
   seesAllFields,
   type ApiVersion,
 } from '../../src/domain/versioning/index.js';
+import { throws400 } from '../helpers/api-error.js';
 
 const v = (text: string): ApiVersion => {
   const parsed = parseVersion(text);
   assert.ok(parsed, `test version ${text}`);
   return parsed;
 };
-
-function throws400(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
-    assert.equal(err.status, 400);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 const tooNew = (version: string, field: string, later: string) =>
   `Incoming request (${version}) has field (${field}) introduced in later versions(${later}).`;

@@ -1,26 +1,19 @@
 // Over TLS every cookie the login sets is Secure, as the controller's are.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:https';
 import { startTestApp, ADMIN_PASSWORD, type TestApp } from '../helpers/app.js';
 import { responseCookies } from '../helpers/auth.js';
-
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url));
+import { listenTls, TLS_CA } from '../helpers/tls.js';
 
 let t: TestApp;
-let server: Server;
+let tls: Awaited<ReturnType<typeof listenTls>>;
 before(async () => {
   t = await startTestApp();
-  server = createServer(
-    { key: fixture('localhost-key.pem'), cert: fixture('localhost-cert.pem') },
-    (req, res) => t.app.routing(req, res),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  tls = await listenTls(t);
 });
 after(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await tls.close();
   await t.close();
 });
 
@@ -28,7 +21,7 @@ function post(
   path: string,
   body: string,
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
-  const { port } = server.address() as AddressInfo;
+  const { port } = tls;
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -36,7 +29,7 @@ function post(
         port,
         path,
         method: 'POST',
-        ca: fixture('localhost-cert.pem'),
+        ca: TLS_CA,
         servername: 'localhost',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       },

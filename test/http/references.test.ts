@@ -3,10 +3,9 @@
 // resolved against the real tenants, and stable uuids for names of types this server does not hold.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:https';
 import { startTestApp, JSON_HEADERS, ADMIN_PASSWORD, basicAuth, type TestApp } from '../helpers/app.js';
+import { listenTls, TLS_CA } from '../helpers/tls.js';
 
 type Doc = Record<string, unknown>;
 const COLLECTION = '/api/upgradestatusinfo';
@@ -183,17 +182,12 @@ describe('reference forms in and out', () => {
 });
 
 describe('the request scheme', () => {
-  const fixture = (name: string) => readFileSync(new URL(`../fixtures/tls/${name}`, import.meta.url));
-  let server: Server;
+  let tls: Awaited<ReturnType<typeof listenTls>>;
   before(async () => {
-    server = createServer(
-      { key: fixture('localhost-key.pem'), cert: fixture('localhost-cert.pem') },
-      (req, res) => t.app.routing(req, res),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    tls = await listenTls(t);
   });
   after(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await tls.close();
   });
 
   function over(
@@ -201,7 +195,7 @@ describe('the request scheme', () => {
     path: string,
     body?: Doc,
   ): Promise<{ status: number; headers: Record<string, unknown>; body: Doc }> {
-    const { port } = server.address() as AddressInfo;
+    const { port } = tls;
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -209,7 +203,7 @@ describe('the request scheme', () => {
           port,
           path,
           method,
-          ca: fixture('localhost-cert.pem'),
+          ca: TLS_CA,
           servername: 'localhost',
           headers: {
             ...JSON_HEADERS, // with X-Avi-Version
@@ -232,7 +226,7 @@ describe('the request scheme', () => {
   }
 
   test('over TLS, url, Location, references and next are https URLs of the host used', async () => {
-    const { port } = server.address() as AddressInfo;
+    const { port } = tls;
     const origin = `https://localhost:${port}`;
     const created = await over('POST', COLLECTION, {
       name: 'over-tls',
