@@ -12,6 +12,7 @@ import {
 } from '../../domain/versioning/index.js';
 import type { ReadOptions } from '../../domain/query/list-params.js';
 import type { StoredObject } from '../../storage/types.js';
+import { documentText } from '../../domain/json-text.js';
 
 export interface PresentOptions extends ReadOptions {
   /** `<scheme>://<host>` of the request. */
@@ -77,7 +78,7 @@ export function presentObjectJson(stored: StoredObject, opts: PresentOptions): s
   let variants = rendered.get(stored);
   const hit = variants?.get(key);
   if (hit !== undefined) return hit;
-  const text = JSON.stringify(presentObject(stored, opts));
+  const text = documentText(presentObject(stored, opts), { remember: false });
   if (!variants) rendered.set(stored, (variants = new Map()));
   if (variants.size >= MAX_VARIANTS) variants.clear();
   variants.set(key, text);

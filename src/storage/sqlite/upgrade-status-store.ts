@@ -10,6 +10,7 @@ import { TABLE } from './migrations.js';
 import { compileListQuery, type SqlValue } from './query.js';
 import { StatementCache } from './statement-cache.js';
 import { DocumentCache } from '../document-cache.js';
+import { documentText } from '../../domain/json-text.js';
 import { WriteBatcher } from './write-batcher.js';
 
 interface Row {
@@ -31,8 +32,11 @@ function rowToStored(row: Row): StoredObject {
   };
 }
 
-/** The bound values for the data columns, in the order of DATA_COLUMNS (body only when asked). */
-function dataValues(obj: StoredObject, withBody = true): SqlValue[] {
+/**
+ * The bound values for the data columns, in the order of DATA_COLUMNS. `bodyText`: the document's
+ * JSON text (null when the caller does not need the body).
+ */
+function dataValues(obj: StoredObject, bodyText: string | null): SqlValue[] {
   const v = extractIndexedValues(obj.body);
   return [
     obj.uuid,
@@ -43,7 +47,7 @@ function dataValues(obj: StoredObject, withBody = true): SqlValue[] {
     v.state,
     v.progress,
     obj.lastModified,
-    withBody ? JSON.stringify(obj.body) : null,
+    bodyText,
   ];
 }
 
@@ -122,7 +126,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
     // Every write runs as a savepoint inside a group transaction (write-batcher.ts).
     this.updateTx = (uuid, tenant, change) => updateTx(uuid, tenant, change);
     this.insertTx = db.transaction((obj: StoredObject) => {
-      this.insertStmt.run(...dataValues(obj));
+      this.insertStmt.run(...dataValues(obj, documentText(obj.body, { remember: true })));
       this.docs.remember(obj, 0);
     });
     this.deleteTx = db.transaction((uuid: string, tenant: string | null) => {
@@ -145,8 +149,8 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
    * rewrites the index entries of every column an UPDATE sets, even to the same value.
    */
   private writeChanges(current: StoredObject, next: StoredObject, seq: number): void {
-    const before = dataValues(current, false);
-    const after = dataValues(next, true);
+    const before = dataValues(current, null);
+    const after = dataValues(next, documentText(next.body, { remember: true, previous: current.body }));
     const columns: string[] = [];
     const values: SqlValue[] = [];
     DATA_COLUMNS.forEach((column, i) => {
