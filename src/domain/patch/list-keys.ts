@@ -53,22 +53,46 @@ export function hasListKey(item: TSchema, entry: unknown): boolean {
   }
 }
 
-/** Whether `existing` and `given` are the same entry by the list's key (used by `add`). */
-export function sameListKey(item: TSchema, existing: unknown, given: unknown): boolean {
-  if (!hasListKey(item, given)) return false;
+/**
+ * A test for the existing entries that have the same key as `given` (used by `add`), or
+ * undefined when `given` carries no key. Built once per given entry: `add` runs it on every
+ * entry of lists that may hold hundreds.
+ */
+export function sameKeyAs(item: TSchema, given: unknown): ((existing: unknown) => boolean) | undefined {
+  if (!hasListKey(item, given)) return undefined;
   const match = listMatchFor(item);
   switch (match.kind) {
-    case 'reference':
-      return typeof existing === 'string' && refUuid(existing) === refUuid(given as string);
+    case 'reference': {
+      const uuid = refUuid(given as string);
+      return (existing) => typeof existing === 'string' && refUuid(existing) === uuid;
+    }
     case 'keyed': {
-      if (!isObject(existing) || !isObject(given)) return false;
-      return match.fields.every(
-        (f) => Object.hasOwn(existing, f) && schemaEqual(propertyOf(item, f), existing[f], given[f]),
-      );
+      const entry = given as Record<string, unknown>;
+      const keys = match.fields.map((f) => ({ f, node: propertyOf(item, f), value: entry[f] }));
+      // Keys of one plain scalar (task_name, patch_version): compared by value.
+      const only = keys.length === 1 ? keys[0] : undefined;
+      if (
+        only &&
+        (typeof only.value === 'string' || typeof only.value === 'number') &&
+        !isReference(only.node)
+      ) {
+        const { f, value } = only;
+        return (existing) => isObject(existing) && existing[f] === value && Object.hasOwn(existing, f);
+      }
+      return (existing) =>
+        isObject(existing) &&
+        keys.every(
+          ({ f, node, value }) => Object.hasOwn(existing, f) && schemaEqual(node, existing[f], value),
+        );
     }
     default:
-      return schemaEqual(item, existing, given);
+      return (existing) => schemaEqual(item, existing, given);
   }
+}
+
+/** Whether `existing` and `given` are the same entry by the list's key (used by `add`). */
+export function sameListKey(item: TSchema, existing: unknown, given: unknown): boolean {
+  return sameKeyAs(item, given)?.(existing) ?? false;
 }
 
 /**
@@ -102,7 +126,8 @@ export function addListEntries(
 ): unknown[] {
   const out = [...existing];
   for (const entry of given) {
-    const at = hasListKey(item, entry) ? out.findIndex((e) => sameListKey(item, e, entry)) : -1;
+    const sameKey = sameKeyAs(item, entry);
+    const at = sameKey ? out.findIndex(sameKey) : -1;
     if (at < 0) {
       out.push(structuredClone(entry));
       continue;
