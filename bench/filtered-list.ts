@@ -75,6 +75,8 @@ export async function filteredListRows(
       { name: 'filtered', method: 'GET', next: () => ({ path: QUERY }), headers: session, connections: 1 },
       timing.rounds,
       timing.seconds,
+      undefined,
+      server.child.pid,
     );
     return [
       {

@@ -2,7 +2,47 @@
 // (bounded in time), and report medians of repeated rounds as ratios to a baseline measured in
 // the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
+
+/** Linux clock ticks per second, the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS = 100;
+
+/** Pids of `pid` and all its descendants (Linux /proc), so worker processes count too. */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${out[i]}/task`)) {
+        const children = readFileSync(`/proc/${out[i]}/task/${task}/children`, 'utf8').trim();
+        if (children !== '') out.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds (user + system) used so far by `pid` and its descendants: a figure that, unlike
+ * requests/s, hardly moves when something else on the machine takes a core.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      // Fields after the command name (which may hold spaces): utime is the 14th, stime the 15th.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // no /proc (not Linux) or the process ended
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
 
 export interface Server {
   url: string;
@@ -76,9 +116,17 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statusCodes?: Record<string, { count: number }>;
+  /** Server CPU time per answered request, in µs (NaN when the server's pid is unknown). */
+  cpuMicros: number;
 }
 
-export async function load(baseUrl: string, c: LoadCase, seconds: number): Promise<LoadResult> {
+export async function load(
+  baseUrl: string,
+  c: LoadCase,
+  seconds: number,
+  serverPid?: number,
+): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(serverPid);
   const result = await autocannon({
     url: baseUrl,
     connections: c.connections ?? 20,
@@ -106,6 +154,7 @@ export async function load(baseUrl: string, c: LoadCase, seconds: number): Promi
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     statusCodes: result.statusCodeStats as unknown as Record<string, { count: number }>,
+    cpuMicros: ((cpuSeconds(serverPid) - cpuBefore) * 1e6) / Math.max(result.requests.total, 1),
   };
 }
 
@@ -125,11 +174,12 @@ export async function measure(
   rounds: number,
   seconds: number,
   warmup = WARMUP_SECONDS,
+  serverPid?: number,
 ): Promise<LoadResult> {
   if (warmup > 0) await load(baseUrl, c, warmup);
   const runs: LoadResult[] = [];
   for (let i = 0; i < rounds; i++) {
-    const run = await load(baseUrl, c, seconds);
+    const run = await load(baseUrl, c, seconds, serverPid);
     if (run.non2xx > 0) console.warn(`${c.name}: non-2xx answers`, JSON.stringify(run.statusCodes));
     runs.push(run);
   }
@@ -140,18 +190,19 @@ export async function measure(
     p99: median(runs.map((r) => r.p99)),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
     errors: runs.reduce((a, r) => a + r.errors, 0),
+    cpuMicros: median(runs.map((r) => r.cpuMicros)),
   };
 }
 
 export function formatTable(rows: { name: string; result: LoadResult; baseline?: number }[]): string {
   const lines = [
-    '| case | requests/s (median) | mean ms | p50 ms | p99 ms | vs bare route | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| case | requests/s (median) | mean ms | p50 ms | p99 ms | vs bare route | server CPU µs/request | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { name, result, baseline } of rows) {
     const ratio = baseline ? (result.rps / baseline).toFixed(2) : '–';
     lines.push(
-      `| ${name} | ${Math.round(result.rps)} | ${result.mean.toFixed(2)} | ${result.p50} | ${result.p99} | ${ratio} | ${result.non2xx} | ${result.errors} |`,
+      `| ${name} | ${Math.round(result.rps)} | ${result.mean.toFixed(2)} | ${result.p50} | ${result.p99} | ${ratio} | ${Number.isNaN(result.cpuMicros) ? '–' : Math.round(result.cpuMicros)} | ${result.non2xx} | ${result.errors} |`,
     );
   }
   return lines.join('\n');

@@ -156,6 +156,8 @@ async function main(): Promise<void> {
       { name: 'bare', method: 'GET', next: () => ({ path: '/x' }), connections: CONNECTIONS },
       ROUNDS,
       SECONDS,
+      undefined,
+      baseline.child.pid,
     );
     const rows = [{ name: `bare Fastify route (${sample.length} B body)`, result: bare, baseline: bare.rps }];
     if (!ONLY || ONLY.some((w) => 'filtered list'.includes(w))) {
@@ -180,6 +182,8 @@ async function main(): Promise<void> {
           { ...c, connections, headers: { ...session, ...c.headers } },
           ROUNDS,
           SECONDS,
+          undefined,
+          server.child.pid,
         ),
         baseline: bare.rps,
       });
