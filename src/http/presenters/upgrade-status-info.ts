@@ -70,8 +70,14 @@ export function presentObject(stored: StoredObject, opts: PresentOptions): Recor
 const rendered = new WeakMap<StoredObject, Map<string, string>>();
 const MAX_VARIANTS = 8;
 
-/** `presentObject` as JSON text, rendered once per object version and presentation. */
-export function presentObjectJson(stored: StoredObject, opts: PresentOptions): string {
+/**
+ * `presentObject` as JSON text, rendered once per object version and presentation. `keep`:
+ * false for the answer to a write, whose version is new and rarely read again before the next
+ * write replaces it: its whole text is not kept, only that of its members (which the next
+ * version mostly shares).
+ */
+export function presentObjectJson(stored: StoredObject, opts: PresentOptions, keep = true): string {
+  if (!keep) return documentText(presentObject(stored, opts), { remember: true });
   const v = filteringVersion(opts.version);
   const version = v ? `${v.major}.${v.minor}.${v.patch}` : '';
   const key = `${opts.origin}|${opts.includeName ? 1 : 0}|${opts.skipDefault ? 1 : 0}|${version}|${opts.fields?.join(',') ?? ''}`;

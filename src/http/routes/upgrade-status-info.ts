@@ -124,7 +124,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
       .code(201)
       .header('location', headerSafeUrl(objectUrl(o, stored, true)))
       .type(JSON_TYPE)
-      .send(presentObjectJson(stored, presentOptions(query, o, ctx, true)));
+      .send(presentObjectJson(stored, presentOptions(query, o, ctx, true), false));
   });
 
   app.get<WithUuid>(ITEM, async (request, reply) => {
@@ -140,7 +140,7 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     const stored = await service.replace(ctx, request.params.uuid, request.body, header(request, 'if-match'));
     return reply
       .type(JSON_TYPE)
-      .send(presentObjectJson(stored, presentOptions(query, origin(request), ctx, true)));
+      .send(presentObjectJson(stored, presentOptions(query, origin(request), ctx, true), false));
   });
 
   app.patch<WithUuid>(ITEM, async (request, reply) => {
@@ -148,7 +148,9 @@ export function upgradeStatusInfoRoutes(app: FastifyInstance, deps: RouteDeps): 
     const query = parseReadOptions(request.query);
     const ctx = await contextOf(request, reply, deps);
     const stored = await service.patch(ctx, request.params.uuid, request.body, header(request, 'if-match'));
-    return reply.type(JSON_TYPE).send(presentObjectJson(stored, presentOptions(query, origin(request), ctx)));
+    return reply
+      .type(JSON_TYPE)
+      .send(presentObjectJson(stored, presentOptions(query, origin(request), ctx), false));
   });
 
   app.delete<WithUuid>(ITEM, async (request, reply) => {
