@@ -13,6 +13,7 @@ import { SYSTEM_PRINCIPAL } from '../src/domain/auth/principal.js';
 import { startServer, measure, formatTable, login, type LoadCase } from './lib.js';
 import { filteredListRows } from './filtered-list.js';
 import { benchRecord } from './records.js';
+import { jsonServerRows } from './json-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -188,18 +189,41 @@ async function main(): Promise<void> {
         baseline: bare.rps,
       });
     }
+    let comparison = '';
+    if (!ONLY || ONLY.some((w) => 'json-server'.includes(w))) {
+      const theirs = await jsonServerRows(dir, {
+        documents: HOT,
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        connections: CONNECTIONS,
+      });
+      const lines = [
+        '| case | this server requests/s | json-server requests/s | this server ÷ json-server |',
+        '|---|---:|---:|---:|',
+      ];
+      for (const row of theirs) {
+        rows.push({ name: row.name, result: row.result, baseline: bare.rps });
+        const ours = rows.find((r) => r.name.startsWith(row.compareWith));
+        if (!ours) continue;
+        const ratio = ours.result.rps / Math.max(row.result.rps, 1e-9);
+        lines.push(
+          `| ${ours.name} | ${Math.round(ours.result.rps)} | ${Math.round(row.result.rps)} | ${ratio.toFixed(0)} |`,
+        );
+      }
+      comparison = `\nAgainst json-server 0.17 (same load generator, same documents for GET and list; its PATCH merges one field into a 1.6 KB document, ours adds to or replaces in a document of ~50 events and commits it to SQLite):\n\n${lines.join('\n')}\n`;
+    }
     const header =
       `${OBJECTS} objects on SQLite; requests carry a session cookie and CSRF token from POST /login; ` +
       `median of ${ROUNDS} rounds of ${SECONDS} s; ` +
       `node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
     const table = formatTable(rows);
-    console.log(`\n${header}\n\n${table}\n`);
+    console.log(`\n${header}\n\n${table}\n${comparison}`);
     if (values.write) {
       const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
       writeFileSync(
         values.write,
         `# Benchmarks\n\nMeasured ${new Date().toISOString().slice(0, 10)} with \`${command}\` ` +
-          `(autocannon on the same machine, 127.0.0.1).\n\n${header}\n\n${table}\n`,
+          `(autocannon on the same machine, 127.0.0.1).\n\n${header}\n\n${table}\n${comparison}`,
       );
     }
   } finally {
