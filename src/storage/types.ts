@@ -232,6 +232,36 @@ export interface UserTokenStore {
   purgeExpired(now: number): Promise<number>;
 }
 
+/** One committed write of an UpgradeStatusInfo, as the change feed reports it. */
+export interface Change {
+  /** Increases with every change, across every process sharing the database; never reused. */
+  seq: number;
+  kind: 'create' | 'update' | 'delete';
+  uuid: string;
+  tenant: string;
+}
+
+/**
+ * The log of committed writes of UpgradeStatusInfo objects (written in the same transaction as
+ * the write itself), for live streams that may resume where they left off. Only the newest
+ * changes are kept (CHANGES_KEPT).
+ */
+export interface ChangeFeed {
+  /** The changes with a seq above `seq`, oldest first, at most `limit`. */
+  after(seq: number, limit: number): Promise<Change[]>;
+  /** The seq of the newest change, 0 when there is none; and of the oldest still kept. */
+  bounds(): Promise<{ oldest: number; newest: number }>;
+  /**
+   * Calls `listener` soon after changes are committed, by this process or any other sharing
+   * the database (calls may be merged, or come when nothing changed). Returns the function
+   * that stops it.
+   */
+  watch(listener: () => void): () => void;
+}
+
+/** How many of the newest changes the feed keeps: older ones are removed as new ones come. */
+export const CHANGES_KEPT = 100_000;
+
 /** Everything the server keeps. */
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
@@ -241,6 +271,7 @@ export interface Storage {
   readonly sessions: SessionStore;
   readonly loginThrottle: LoginThrottleStore;
   readonly userTokens: UserTokenStore;
+  readonly changes?: ChangeFeed; // TODO(stream): required once the PostgreSQL feed exists
   /** Cheap liveness probe of the database, for /api/cluster/status. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

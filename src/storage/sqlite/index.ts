@@ -11,6 +11,7 @@ import { SqliteUserStore } from './user-store.js';
 import { SqliteSessionStore } from './session-store.js';
 import { SqliteLoginThrottleStore } from './login-throttle-store.js';
 import { SqliteUserTokenStore } from './user-token-store.js';
+import { SqliteChangeFeed } from './change-feed.js';
 
 export interface SqliteOptions {
   /** Path of the database file (parent directories are created), or ':memory:'. */
@@ -47,7 +48,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     throw err;
   }
 
-  const upgradeStatus = new SqliteUpgradeStatusStore(db);
+  const changes = new SqliteChangeFeed(db);
+  const upgradeStatus = new SqliteUpgradeStatusStore(db, changes);
   const ping = db.prepare('SELECT 1').pluck();
 
   return {
@@ -58,6 +60,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     sessions: new SqliteSessionStore(db),
     loginThrottle: new SqliteLoginThrottleStore(db),
     userTokens: new SqliteUserTokenStore(db),
+    changes,
     async ping(): Promise<boolean> {
       try {
         return ping.get() === 1;
@@ -66,6 +69,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
       }
     },
     async close(): Promise<void> {
+      changes.close();
       if (!db.open) return;
       try {
         db.pragma('optimize'); // refreshes planner statistics where useful; cheap

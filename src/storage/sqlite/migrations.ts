@@ -3,6 +3,7 @@
 // re-reads the version after taking the write lock, so two processes opening the same file at
 // once apply each step exactly once (the second waits on busy_timeout, then finds nothing to do).
 import type Database from 'better-sqlite3';
+import { CHANGES_KEPT } from '../types.js';
 
 export const TABLE = 'upgrade_status_info';
 export const COUNTS_TABLE = 'upgrade_status_info_counts';
@@ -114,8 +115,36 @@ CREATE INDEX ${TOKEN_TABLE}_user ON ${TOKEN_TABLE} (user_uuid);
 CREATE INDEX ${TOKEN_TABLE}_expires ON ${TOKEN_TABLE} (expires_at);
 `;
 
+export const CHANGES_TABLE = 'upgrade_status_changes';
+
+// The change feed: every committed write of an object leaves one row, written by triggers in the
+// write's own transaction. A new row's seq is the largest plus one, and only the oldest rows are
+// ever removed (the newest always stays), so a seq is never reused and a stream that resumes
+// from a seq never misreads a later change as an old one (without AUTOINCREMENT's extra write).
+const V3 = `
+CREATE TABLE ${CHANGES_TABLE} (
+  seq    INTEGER PRIMARY KEY,
+  kind   TEXT NOT NULL,                 -- create | update | delete
+  uuid   TEXT NOT NULL,
+  tenant TEXT NOT NULL
+);
+
+CREATE TRIGGER ${TABLE}_change_insert AFTER INSERT ON ${TABLE} BEGIN
+  INSERT INTO ${CHANGES_TABLE} (kind, uuid, tenant) VALUES ('create', NEW.uuid, NEW.tenant);
+  DELETE FROM ${CHANGES_TABLE} WHERE seq <= last_insert_rowid() - ${CHANGES_KEPT};
+END;
+CREATE TRIGGER ${TABLE}_change_update AFTER UPDATE ON ${TABLE} BEGIN
+  INSERT INTO ${CHANGES_TABLE} (kind, uuid, tenant) VALUES ('update', NEW.uuid, NEW.tenant);
+  DELETE FROM ${CHANGES_TABLE} WHERE seq <= last_insert_rowid() - ${CHANGES_KEPT};
+END;
+CREATE TRIGGER ${TABLE}_change_delete AFTER DELETE ON ${TABLE} BEGIN
+  INSERT INTO ${CHANGES_TABLE} (kind, uuid, tenant) VALUES ('delete', OLD.uuid, OLD.tenant);
+  DELETE FROM ${CHANGES_TABLE} WHERE seq <= last_insert_rowid() - ${CHANGES_KEPT};
+END;
+`;
+
 /** Index i upgrades the schema from user_version i to i + 1. Append only; never edit a shipped entry. */
-export const MIGRATIONS: readonly string[] = [V1, V2];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -12,6 +12,7 @@ import { StatementCache } from './statement-cache.js';
 import { DocumentCache } from '../document-cache.js';
 import { documentText } from '../../domain/json-text.js';
 import { WriteBatcher } from './write-batcher.js';
+import type { SqliteChangeFeed } from './change-feed.js';
 
 interface Row {
   uuid: string;
@@ -89,7 +90,11 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   private readonly deleteTx: (uuid: string, tenant: string | null) => boolean;
   private readonly writes: WriteBatcher;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    /** Told after each committed write, so live streams hear of it at once. */
+    private readonly changes?: SqliteChangeFeed,
+  ) {
     this.cache = new StatementCache(db);
     this.headAny = db
       .prepare<[string], Head>(`SELECT uuid, tenant, last_modified, rev FROM ${TABLE} WHERE uuid = ?`)
@@ -173,6 +178,7 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
   async insert(obj: StoredObject): Promise<void> {
     try {
       await this.writes.run(() => this.insertTx(obj));
+      this.changes?.committed();
     } catch (err) {
       this.fail(err);
     }
@@ -204,7 +210,9 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
     change: (current: StoredObject) => StoredObject,
   ): Promise<StoredObject | undefined> {
     try {
-      return await this.writes.run(() => this.updateTx(uuid, tenant, change));
+      const updated = await this.writes.run(() => this.updateTx(uuid, tenant, change));
+      if (updated) this.changes?.committed();
+      return updated;
     } catch (err) {
       if (err instanceof ChangeFailed) throw err.error;
       this.fail(err);
@@ -213,7 +221,9 @@ export class SqliteUpgradeStatusStore implements UpgradeStatusStore {
 
   async delete(uuid: string, tenant: string | null): Promise<boolean> {
     try {
-      return await this.writes.run(() => this.deleteTx(uuid, tenant));
+      const deleted = await this.writes.run(() => this.deleteTx(uuid, tenant));
+      if (deleted) this.changes?.committed();
+      return deleted;
     } catch (err) {
       this.fail(err);
     }
