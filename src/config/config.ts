@@ -7,7 +7,11 @@ import { compareVersions, parseVersion } from '../domain/versioning/version.js';
 export const LICENSE_TIERS = ['ENTERPRISE', 'ENTERPRISE_WITH_CLOUD_SERVICES', 'ESSENTIALS', 'BASIC'] as const;
 export type LicenseTier = (typeof LICENSE_TIERS)[number];
 
-export type DatabaseConfig = { kind: 'sqlite'; file: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** HTTPS: off, from PEM files (`TLS_CERT` + `TLS_KEY`), or a certificate generated at start-up. */
+export type TlsConfig =
+  { kind: 'off' } | { kind: 'files'; certFile: string; keyFile: string } | { kind: 'self-signed' };
 
 export interface Config {
   port: number;
@@ -32,6 +36,11 @@ export interface Config {
   loginMaxFailuresPerAddress: number;
   /** How long a throttled username or address is refused, in seconds. */
   loginLockoutSeconds: number;
+  tls: TlsConfig;
+  /** Server processes sharing the port (node:cluster when more than 1). */
+  workers: number;
+  /** How long a shutdown waits for in-flight requests before closing their connections. */
+  shutdownTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -52,11 +61,26 @@ interface Setting {
 export const SETTINGS = {
   port: { env: 'PORT', flag: 'port', default: '8080', help: 'TCP port to listen on' },
   host: { env: 'HOST', flag: 'host', default: '127.0.0.1', help: 'address to listen on' },
+  tlsCert: { env: 'TLS_CERT', flag: 'tls-cert', help: 'PEM certificate file (with TLS_KEY: serve HTTPS)' },
+  tlsKey: { env: 'TLS_KEY', flag: 'tls-key', help: 'PEM private key file of TLS_CERT' },
+  tls: { env: 'TLS', flag: 'tls', help: 'self-signed: serve HTTPS with a certificate generated at start-up' },
+  workers: {
+    env: 'WORKERS',
+    flag: 'workers',
+    default: '1',
+    help: 'server processes sharing the port',
+  },
+  shutdownTimeoutSeconds: {
+    env: 'SHUTDOWN_TIMEOUT_SECONDS',
+    flag: 'shutdown-timeout-seconds',
+    default: '10',
+    help: 'how long SIGTERM waits for in-flight requests',
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     flag: 'database-url',
     default: 'sqlite:./data/upgradestatus.db',
-    help: 'where objects are stored: sqlite:<path>',
+    help: 'where objects are stored: sqlite:<path> or postgres://user:password@host:port/database',
   },
   controllerVersion: {
     env: 'CONTROLLER_VERSION',
@@ -217,7 +241,34 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     loginMaxFailures: int('loginMaxFailures', 1, 1000),
     loginMaxFailuresPerAddress: int('loginMaxFailuresPerAddress', 1, 100000),
     loginLockoutSeconds: int('loginLockoutSeconds', 1, 86400),
+    tls: parseTls(raw('tls'), raw('tlsCert'), raw('tlsKey')),
+    workers: sharedStoreWorkers(int('workers', 1, 256), database),
+    shutdownTimeoutSeconds: int('shutdownTimeoutSeconds', 1, 3600),
   };
+}
+
+/** Several workers must share one store: a private in-memory SQLite database cannot be shared. */
+function sharedStoreWorkers(workers: number, database: DatabaseConfig): number {
+  if (workers > 1 && database.kind === 'sqlite' && database.file === ':memory:') {
+    throw new ConfigError('WORKERS', String(workers), '1 with an in-memory database (sqlite::memory:)');
+  }
+  return workers;
+}
+
+/** The HTTPS settings: both files, or `TLS=self-signed`, or neither. */
+function parseTls(mode: string | undefined, cert: string | undefined, key: string | undefined): TlsConfig {
+  if (mode !== undefined) {
+    if (mode !== 'self-signed') throw new ConfigError('TLS', mode, 'self-signed, or unset');
+    const file = cert !== undefined ? 'TLS_CERT' : key !== undefined ? 'TLS_KEY' : undefined;
+    if (file !== undefined) {
+      throw new ConfigError('TLS', mode, `unset when ${file} is set (a certificate is given or generated)`);
+    }
+    return { kind: 'self-signed' };
+  }
+  if (cert === undefined && key === undefined) return { kind: 'off' };
+  if (cert === undefined) throw new ConfigError('TLS_CERT', '', 'a PEM certificate file to go with TLS_KEY');
+  if (key === undefined) throw new ConfigError('TLS_KEY', '', 'a PEM private key file to go with TLS_CERT');
+  return { kind: 'files', certFile: cert, keyFile: key };
 }
 
 function parseDatabaseUrl(url: string): DatabaseConfig {
@@ -226,9 +277,9 @@ function parseDatabaseUrl(url: string): DatabaseConfig {
     if (file === '') throw new ConfigError('DATABASE_URL', url, 'sqlite:<path to a file>');
     return { kind: 'sqlite', file };
   }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    const masked = url.replace(/\/\/[^@/]*@/, '//***@');
-    throw new ConfigError('DATABASE_URL', masked, 'sqlite:<path>; PostgreSQL is not supported yet');
-  }
-  throw new ConfigError('DATABASE_URL', url, 'sqlite:<path>');
+  // libpq-style: postgres://user:password@host:port/database?sslmode=...; also without a host
+  // (postgres:///db: PGHOST or the local socket), as pg accepts.
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: 'postgres', url };
+  const masked = url.replace(/\/\/[^@/]*@/, '//***@'); // never echo a password
+  throw new ConfigError('DATABASE_URL', masked, 'sqlite:<path> or postgres://user:password@host/database');
 }

@@ -79,7 +79,8 @@ export const errors = {
     new ApiError(400, `Invalid uuid '${uuid}': use letters, digits, '-', '_', '.' or ':'.`),
   // 404
   notFound: () => new ApiError(404, 'UpgradeStatusInfo object not found!'),
-  objectNotFound: (type: 'Tenant' | 'User' | 'Role') => new ApiError(404, `${type} object not found!`),
+  objectNotFound: (type: 'Tenant' | 'User' | 'Role' | 'UpgradeStatusSummary') =>
+    new ApiError(404, `${type} object not found!`),
   unknownPath: (method: string, url: string) => new ApiError(404, `No such resource: ${method} ${url}`),
   // 405
   methodNotAllowed: (method: string, allow: string[]) =>
@@ -114,4 +115,7 @@ export const errors = {
   // 500 / 503
   internal: () => new ApiError(500, 'Internal server error.'),
   unavailable: (why: string) => new ApiError(503, why),
+  /** The database cannot be reached (StoreUnavailableError): clients retry, as on a busy controller. */
+  databaseUnavailable: () =>
+    new ApiError(503, 'Database unavailable, try again shortly.', { 'retry-after': '5' }),
 } as const;

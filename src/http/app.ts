@@ -21,6 +21,10 @@ import { loginRoutes } from './routes/login.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { userRoutes } from './routes/user.js';
 import { roleRoutes } from './routes/role.js';
+import { upgradeStatusSummaryRoutes } from './routes/upgrade-status-summary.js';
+import { openApiRoutes, VIEWER_PATH } from './routes/openapi.js';
+import { recordRoutes } from './openapi/route-registry.js';
+import { buildOpenApiDocument } from './openapi/document.js';
 
 /** Bodies over this get 413 (documented in the README). */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -33,10 +37,12 @@ export interface AppDeps {
   now?: () => number;
   /** Cost of new password hashes; tests use a cheap one. */
   scrypt?: ScryptParams;
+  /** PEM certificate and key: the server speaks HTTPS (request.protocol is then `https`). */
+  https?: { cert: string; key: string };
 }
 
 /** Routes readable without credentials (the controller's own unauthenticated endpoints). */
-const PUBLIC_ROUTES = new Set(['/login', '/logout', '/api/initial-data', '/api/cluster/status']);
+const PUBLIC_ROUTES = new Set(['/login', '/logout', '/api/initial-data', '/api/cluster/status', VIEWER_PATH]);
 
 /** The authentication settings of a configuration. */
 export function authSettings(config: Config, scrypt?: ScryptParams): AuthSettings {
@@ -62,7 +68,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
+    // The server is then an https.Server, a subclass of the http.Server the app is typed with.
+    ...(deps.https ? { https: deps.https } : {}),
   });
+  // Every route registered from here on, for the OpenAPI document.
+  const registered = recordRoutes(app);
   const routes = new RouteTable();
   installErrorHandling(app, routes, BODY_LIMIT);
   installJsonBody(app);
@@ -88,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   tenantRoutes(app, { tenants, routes, fallbackHost });
   userRoutes(app, { users, routes, fallbackHost });
   roleRoutes(app, { roles: new RoleService(), routes, fallbackHost });
-  upgradeStatusInfoRoutes(app, {
+  const upgradeStatus = {
     service: new UpgradeStatusService(
       deps.storage.upgradeStatus,
       deps.storage.tenants,
@@ -98,13 +108,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tenants,
     routes,
     fallbackHost,
-  });
+  };
+  upgradeStatusInfoRoutes(app, upgradeStatus);
+  upgradeStatusSummaryRoutes(app, upgradeStatus);
   clusterRoutes(app, {
     config: deps.config,
     routes,
     clusterUuid: nameBasedUuid('cluster', 'admin', deps.config.databaseUrl),
     ping: () => deps.storage.ping(),
     startedAt,
+  });
+  openApiRoutes(app, {
+    routes,
+    document: () =>
+      buildOpenApiDocument({
+        routes: registered,
+        publicRoutes: PUBLIC_ROUTES,
+        basicAuth: deps.config.basicAuth,
+        controllerVersion: deps.config.controllerVersion,
+      }),
   });
   await app.ready();
   return app;

@@ -17,7 +17,10 @@ test('environment variables, and flags that win over them', () => {
   assert.equal(c.port, 9100);
   assert.equal(c.host, '0.0.0.0');
   assert.equal(c.licenseTier, 'BASIC');
-  assert.equal(loadConfig({}, ['--database-url', 'sqlite:/tmp/x.db']).database.file, '/tmp/x.db');
+  assert.deepEqual(loadConfig({}, ['--database-url', 'sqlite:/tmp/x.db']).database, {
+    kind: 'sqlite',
+    file: '/tmp/x.db',
+  });
 });
 
 test('a bad value names the variable and the value', () => {
@@ -64,10 +67,20 @@ test('DEFAULT_API_VERSION: 16.4.1 by default, X.Y.Z or X.Y, at most CONTROLLER_V
   }
 });
 
-test('a postgres URL is refused clearly, without echoing its password', () => {
+test('a postgres URL selects PostgreSQL, with the URL as given', () => {
+  for (const url of [
+    'postgres://u:secret@db:5432/x',
+    'postgresql://u@db/x?sslmode=require',
+    'postgres:///x', // the local socket, as libpq and pg allow
+  ]) {
+    assert.deepEqual(loadConfig({ DATABASE_URL: url }).database, { kind: 'postgres', url });
+    assert.deepEqual(loadConfig({}, ['--database-url', url]).database, { kind: 'postgres', url });
+  }
+});
+
+test('a refused database URL never echoes its password', () => {
   assert.throws(
-    () => loadConfig({ DATABASE_URL: 'postgres://u:secret@db/x' }),
-    (e: Error) =>
-      /DATABASE_URL/.test(e.message) && /not supported yet/.test(e.message) && !/secret/.test(e.message),
+    () => loadConfig({ DATABASE_URL: 'mysql://u:secret@db/x' }),
+    (e: Error) => /DATABASE_URL: 'mysql:\/\/\*\*\*@db\/x'/.test(e.message) && !/secret/.test(e.message),
   );
 });

@@ -1,13 +1,14 @@
-// Builds the real app on a real SQLite file in a fresh temporary folder, for in-process tests.
+// Builds the real app on a fresh, empty database of the run's kind (test/helpers/database.ts:
+// a SQLite file in a fresh temporary folder, or a new PostgreSQL database), for in-process tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../src/http/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import type { Storage } from '../../src/storage/types.js';
 import type { ScryptParams } from '../../src/domain/auth/password.js';
+import { freshDatabase, type TestDatabase } from './database.js';
 
 /** The password of the first admin of every test app (unless the test sets ADMIN_PASSWORD). */
 export const ADMIN_PASSWORD = 'test-admin-password';
@@ -37,6 +38,8 @@ export interface TestApp {
   /** `inject` without credentials added. */
   anonymous: Inject;
   storage: Storage;
+  /** The database under `storage`: its URL, more Storages on it, raw SQL. */
+  database: TestDatabase;
   config: Config;
   clock: TestClock;
   dir: string;
@@ -66,12 +69,9 @@ export async function startTestApp(
   deps: Partial<Pick<AppDeps, 'logger' | 'scrypt'>> = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'aus-test-'));
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'test.db')}`,
-    ADMIN_PASSWORD,
-    ...env,
-  });
-  const storage = openSqliteStorage({ file: config.database.file });
+  const database = await freshDatabase({ dir });
+  const config = loadConfig({ DATABASE_URL: database.url, ADMIN_PASSWORD, ...env });
+  const storage = database.storage;
   const clock = new TestClock();
   const app = await buildApp({ config, storage, now: clock.now, scrypt: TEST_SCRYPT, ...deps });
   const anonymous = authenticateByDefault(app, basicAuth('admin', config.adminPassword ?? ADMIN_PASSWORD));
@@ -79,12 +79,13 @@ export async function startTestApp(
     app,
     anonymous,
     storage,
+    database,
     config,
     clock,
     dir,
     async close() {
       await app.close();
-      await storage.close();
+      await database.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

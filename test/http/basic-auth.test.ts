@@ -1,9 +1,7 @@
 // Authorization: Basic, its cache, and its interplay with cookies and CSRF.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { buildApp } from '../../src/http/app.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
 import { STAMP_RECHECK_MS } from '../../src/services/auth-service.js';
 import {
   startTestApp,
@@ -101,12 +99,7 @@ describe('Basic auth', () => {
     assert.equal((await get()).statusCode, 200);
     // Break the stored hash behind the server's back (the password version stays): requests
     // within the cache period never look at it, so they still pass...
-    const raw = new Database(t.config.database.file);
-    try {
-      raw.prepare(`UPDATE auth_user SET password_hash = 'scrypt$broken' WHERE username = 'cached'`).run();
-    } finally {
-      raw.close();
-    }
+    await t.database.exec(`UPDATE auth_user SET password_hash = 'scrypt$broken' WHERE username = 'cached'`);
     for (let i = 0; i < 3; i++) assert.equal((await get()).statusCode, 200);
     // ...and once the cached entry has aged out, the password is checked again.
     t.clock.advance(61_000);
@@ -115,8 +108,8 @@ describe('Basic auth', () => {
 
   test('a password change drops cached credentials: at once in its process, within a second in another', async () => {
     const user = await createUser(t, 'changer', [{ role: 'Tenant-Admin', tenant: 'basic-t1' }]);
-    // A second app on its own connection to the same file stands in for a second process.
-    const storage2 = openSqliteStorage({ file: t.config.database.file });
+    // A second app on its own connection to the same database stands in for a second process.
+    const storage2 = await t.database.open();
     const app2 = await buildApp({ config: t.config, storage: storage2, scrypt: TEST_SCRYPT });
     try {
       const getOn = (app: typeof app2, authorization: string) =>

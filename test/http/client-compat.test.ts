@@ -72,10 +72,9 @@ test('a DELETE with Content-Type json and an empty body works', async () => {
   assert.equal(res.statusCode, 204);
 });
 
-test('objects survive closing and reopening the SQLite file', async () => {
+test('objects survive closing and reopening the store', async () => {
   const { startTestApp: start } = await import('../helpers/app.js');
   const { buildApp } = await import('../../src/http/app.js');
-  const { openSqliteStorage } = await import('../../src/storage/sqlite/index.js');
   const first = await start();
   const created = (
     await first.app.inject({
@@ -87,7 +86,7 @@ test('objects survive closing and reopening the SQLite file', async () => {
   ).json();
   await first.app.close();
   await first.storage.close();
-  const storage = openSqliteStorage({ file: first.config.database.file });
+  const storage = await first.database.open();
   const app = await buildApp({ config: first.config, storage });
   try {
     const res = await app.inject({
@@ -99,7 +98,7 @@ test('objects survive closing and reopening the SQLite file', async () => {
     assert.equal(res.json().name, 'keep');
   } finally {
     await app.close();
-    await storage.close();
+    await first.database.close(); // closes `storage` too
     (await import('node:fs')).rmSync(first.dir, { recursive: true, force: true });
   }
 });

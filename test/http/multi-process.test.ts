@@ -1,18 +1,23 @@
-// Two real server processes on one SQLite file: a session opened through one is honoured by the
-// other (sessions live in the store, not in memory), and logging out through either ends it.
+// Two real server processes on one database (the run's SQLite file or PostgreSQL database): a
+// session opened through one is honoured by the other (sessions live in the store, not in
+// memory), and logging out through either ends it.
 // A third process on an empty store shows its generated admin password once, in the log.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, type EmptyTestDatabase } from '../helpers/database.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PASSWORD = 'multi-process-password';
-const DIR = mkdtempSync(join(tmpdir(), 'aus-multi-'));
+const databases: EmptyTestDatabase[] = [];
+
+async function newDatabaseUrl(): Promise<string> {
+  const db = await createTestDatabase();
+  databases.push(db);
+  return db.url;
+}
 
 interface Server {
   url: string;
@@ -78,13 +83,13 @@ function stop(server: Server): Promise<void> {
 let a: Server;
 let b: Server;
 before(async () => {
-  const env = { DATABASE_URL: `sqlite:${join(DIR, 'shared.db')}`, ADMIN_PASSWORD: PASSWORD };
+  const env = { DATABASE_URL: await newDatabaseUrl(), ADMIN_PASSWORD: PASSWORD };
   a = await startServer(env);
   b = await startServer(env);
 });
 after(async () => {
   await Promise.all(servers.map(stop));
-  rmSync(DIR, { recursive: true, force: true });
+  for (const db of databases) await db.close();
 });
 
 test('a session opened on one process is honoured by another; logout ends it on both', async () => {
@@ -136,7 +141,7 @@ test('a session opened on one process is honoured by another; logout ends it on 
 });
 
 test('the first start on an empty store logs a generated admin password once', async () => {
-  const env = { DATABASE_URL: `sqlite:${join(DIR, 'fresh.db')}`, ADMIN_PASSWORD: '' };
+  const env = { DATABASE_URL: await newDatabaseUrl(), ADMIN_PASSWORD: '' };
   const first = await startServer(env);
   const match = /generated password (\S+)/.exec(first.output());
   assert.ok(match, first.output());

@@ -1,12 +1,7 @@
-// The SQLite stores of tenants, users, sessions, failed logins and user tokens, on real files.
+// The stores of tenants, users, sessions, failed logins and user tokens, on a real database of
+// the run's kind (SQLite or PostgreSQL).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { openSqliteStorage } from '../../src/storage/sqlite/index.js';
-import { MIGRATIONS, SCHEMA_VERSION, TABLE } from '../../src/storage/sqlite/migrations.js';
+import { describe, it, type TestContext } from 'node:test';
 import {
   ConflictError,
   type Storage,
@@ -14,20 +9,10 @@ import {
   type StoredTenant,
   type StoredUser,
 } from '../../src/storage/types.js';
+import { fresh as freshDatabase } from '../helpers/storage.js';
 
-const DIR = mkdtempSync(join(tmpdir(), 'avi-auth-stores-'));
-const open: Storage[] = [];
-let n = 0;
-
-after(async () => {
-  for (const s of open) await s.close();
-  rmSync(DIR, { recursive: true, force: true });
-});
-
-function fresh(file = join(DIR, `db-${++n}.db`)): Storage {
-  const s = openSqliteStorage({ file });
-  open.push(s);
-  return s;
+async function fresh(t: TestContext): Promise<Storage> {
+  return (await freshDatabase(t)).storage;
 }
 
 const tenant = (uuid: string, name: string): StoredTenant => ({
@@ -60,30 +45,9 @@ const session = (id: string, userUuid: string, over: Partial<StoredSession> = {}
 
 const isConflict = (kind: 'uuid' | 'name') => (e: unknown) => e instanceof ConflictError && e.kind === kind;
 
-describe('migrations', () => {
-  it('adds the auth tables as a new step after the first', () => {
-    assert.equal(MIGRATIONS.length, SCHEMA_VERSION);
-    assert.ok(SCHEMA_VERSION >= 2);
-    const file = join(DIR, 'schema.db');
-    fresh(file);
-    const raw = new Database(file, { readonly: true });
-    try {
-      const tables = raw
-        .prepare<[], string>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
-        .pluck()
-        .all();
-      for (const t of ['tenant', 'auth_user', 'auth_session', 'login_throttle', 'user_token', TABLE]) {
-        assert.ok(tables.includes(t), t);
-      }
-    } finally {
-      raw.close();
-    }
-  });
-});
-
 describe('tenants', () => {
-  it('stores, finds by uuid and name, lists in creation order, refuses duplicates', async () => {
-    const s = fresh().tenants;
+  it('stores, finds by uuid and name, lists in creation order, refuses duplicates', async (t) => {
+    const s = (await fresh(t)).tenants;
     await s.insert(tenant('admin', 'admin'));
     await s.insert(tenant('tenant-1', 't1'));
     assert.equal((await s.get('tenant-1'))?.name, 't1');
@@ -97,8 +61,8 @@ describe('tenants', () => {
     await assert.rejects(s.insert(tenant('tenant-1', 't3')), isConflict('uuid'));
   });
 
-  it('updates in place; an error in the change leaves it as it was', async () => {
-    const s = fresh().tenants;
+  it('updates in place; an error in the change leaves it as it was', async (t) => {
+    const s = (await fresh(t)).tenants;
     await s.insert(tenant('tenant-1', 't1'));
     const next = await s.update('tenant-1', (cur) => ({ ...cur, body: { ...cur.body, description: 'd' } }));
     assert.equal(next?.body.description, 'd');
@@ -112,8 +76,8 @@ describe('tenants', () => {
     assert.equal(await s.update('missing', (c) => c), undefined);
   });
 
-  it('refuses to delete a tenant holding objects or referred to by users', async () => {
-    const storage = fresh();
+  it('refuses to delete a tenant holding objects or referred to by users', async (t) => {
+    const storage = await fresh(t);
     await storage.tenants.insert(tenant('tenant-1', 't1'));
     await storage.upgradeStatus.insert({
       uuid: 'o-1',
@@ -135,8 +99,8 @@ describe('tenants', () => {
 });
 
 describe('users', () => {
-  it('stores, finds by username, stamps, counts and refuses duplicate usernames', async () => {
-    const s = fresh().users;
+  it('stores, finds by username, stamps, counts and refuses duplicate usernames', async (t) => {
+    const s = (await fresh(t)).users;
     assert.equal(await s.count(), 0);
     await s.insert(user('user-1', 'admin', ['admin']));
     assert.equal(await s.count(), 1);
@@ -153,8 +117,8 @@ describe('users', () => {
     assert.deepEqual(await s.stamp('user-1'), { lastModified: '1700000000000001', passwordVersion: 2 });
   });
 
-  it('deleting a user deletes its sessions and tokens', async () => {
-    const storage = fresh();
+  it('deleting a user deletes its sessions and tokens', async (t) => {
+    const storage = await fresh(t);
     await storage.users.insert(user('user-2', 'bob'));
     await storage.sessions.insert(session('s-1', 'user-2'));
     await storage.userTokens.insert({
@@ -172,8 +136,8 @@ describe('users', () => {
 });
 
 describe('sessions', () => {
-  it('are read by digest, touched (never past the absolute end), deleted and purged', async () => {
-    const storage = fresh();
+  it('are read by digest, touched (never past the absolute end), deleted and purged', async (t) => {
+    const storage = await fresh(t);
     await storage.users.insert(user('user-1', 'admin'));
     const s = storage.sessions;
     await s.insert(session('live', 'user-1'));
@@ -193,8 +157,8 @@ describe('sessions', () => {
 });
 
 describe('login throttle', () => {
-  it('updates atomically per key, clears and purges', async () => {
-    const s = fresh().loginThrottle;
+  it('updates atomically per key, clears and purges', async (t) => {
+    const s = (await fresh(t)).loginThrottle;
     assert.equal(await s.get('user:a'), undefined);
     const first = await s.update('user:a', (cur) => {
       assert.equal(cur, undefined);
@@ -213,8 +177,8 @@ describe('login throttle', () => {
 });
 
 describe('user tokens', () => {
-  it('are read by digest and purged when expired', async () => {
-    const storage = fresh();
+  it('are read by digest and purged when expired', async (ctx) => {
+    const storage = await fresh(ctx);
     await storage.users.insert(user('user-1', 'admin'));
     const t = { tokenDigest: 'd1', userUuid: 'user-1', passwordVersion: 1, createdAt: 0, expiresAt: 100 };
     await storage.userTokens.insert(t);

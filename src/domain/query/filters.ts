@@ -28,7 +28,12 @@
 //
 // Parameters that name no known field or filter are ignored. A known one with a malformed value,
 // or an operator its field does not support, is a 400 naming the parameter.
+//
+// A query on a projection of the model (UpgradeStatusSummary) knows only the projection's members:
+// others are unknown parameters, and `search=text` looks in those members only.
+import type { TObject } from '@sinclair/typebox';
 import { errors } from '../../errors/catalogue.js';
+import { UpgradeStatusInfo } from '../schema/index.js';
 import { parseReference, UUID_PATTERN } from '../references.js';
 import type { SchemaNode } from '../validation/nodes.js';
 import type { Filter, Scalar } from '../../storage/types.js';
@@ -77,13 +82,14 @@ const isUuid = (s: string): boolean => UUID_PATTERN.test(s) && !s.includes('..')
  * The filters of a list query, one per filtering parameter, in the order of the parameters
  * (all must hold). Throws `errors.invalidQuery` for a known parameter with a malformed value.
  */
-export function parseFilters(params: QueryParams): Filter[] {
-  const cat = fieldCatalogue();
+export function parseFilters(params: QueryParams, schema: TObject = UpgradeStatusInfo): Filter[] {
+  const cat = fieldCatalogue(schema);
+  const whole = schema === UpgradeStatusInfo;
   const byParam = new Map<string, Filter>();
   for (const key of Object.keys(params)) {
     const value = single(params, key);
     if (value === undefined) continue;
-    const filter = filterFor(cat, key, value);
+    const filter = filterFor(cat, key, value, whole);
     if (filter) byParam.set(key, filter);
   }
   const exclude = single(params, 'exclude');
@@ -96,11 +102,11 @@ export function parseFilters(params: QueryParams): Filter[] {
   return [...byParam.values()];
 }
 
-function filterFor(cat: FieldCatalogue, key: string, value: string): Filter | undefined {
+function filterFor(cat: FieldCatalogue, key: string, value: string, whole: boolean): Filter | undefined {
   switch (key) {
     case 'search':
     case 'isearch':
-      return parseSearch(cat, key, value, key === 'isearch');
+      return parseSearch(cat, key, value, key === 'isearch', whole);
     case 'refers_to':
       return parseRefersTo(cat, value);
     case 'referred_by':
@@ -281,9 +287,14 @@ function parseSearch(
   key: string,
   value: string,
   caseInsensitive: boolean,
+  whole: boolean,
 ): Filter | undefined {
   if (value === '') return undefined;
-  if (!value.startsWith('(')) return { op: 'containsText', path: [], value, caseInsensitive };
+  if (!value.startsWith('(')) {
+    if (whole) return { op: 'containsText', path: [], value, caseInsensitive };
+    const members = [...cat.byName.values()].filter((f) => f.path.length === 1);
+    return anyOf(members.map((f): Filter => ({ op: 'containsText', path: f.path, value, caseInsensitive })));
+  }
   const expected = '(field,value) tuples joined by |, e.g. (name,Default-Group)';
   const terms: Filter[] = [];
   let rest = value;

@@ -1,9 +1,11 @@
 // Parses the query string of a list or single read into what the service and presenter need.
 // Parameters this server does not know are ignored, as the controller does; a known parameter
 // with a malformed value is a 400 naming it. The filter language is in filters.ts.
-import type { TSchema } from '@sinclair/typebox';
+// Every parser takes the object type the query addresses: UpgradeStatusInfo, or a projection of it
+// (UpgradeStatusSummary), whose members are the only fields the query may name.
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { errors } from '../../errors/catalogue.js';
-import { UpgradeStatusInfo } from '../schema/index.js';
+import { TYPE_NAME, UpgradeStatusInfo } from '../schema/index.js';
 import type { Filter, SortKey } from '../../storage/types.js';
 import { parseFilters } from './filters.js';
 import { single, type QueryParams } from './params.js';
@@ -42,9 +44,12 @@ function positiveInt(params: QueryParams, key: string, fallback: number): number
   return Number(v);
 }
 
+/** The name of the object type a query addresses (`UpgradeStatusInfo`). */
+const typeName = (schema: TObject): string => String(schema[TYPE_NAME] ?? 'UpgradeStatusInfo');
+
 /** The model node at a dotted path, if the path names a scalar field. */
-export function scalarAt(path: readonly string[]): TSchema | undefined {
-  let node: TSchema | undefined = UpgradeStatusInfo;
+export function scalarAt(path: readonly string[], schema: TObject = UpgradeStatusInfo): TSchema | undefined {
+  let node: TSchema | undefined = schema;
   for (const seg of path) {
     const props: Record<string, TSchema> | undefined = node?.type === 'object' ? node.properties : undefined;
     if (!props || !Object.hasOwn(props, seg)) return undefined;
@@ -53,21 +58,21 @@ export function scalarAt(path: readonly string[]): TSchema | undefined {
   return node && ['string', 'integer', 'boolean'].includes(node.type as string) ? node : undefined;
 }
 
-function parseSort(value: string): SortKey[] {
+function parseSort(value: string, schema: TObject): SortKey[] {
   const keys: SortKey[] = [];
   for (const part of value.split(',')) {
     const term = part.trim();
     if (term === '') continue;
     const descending = term.startsWith('-');
     const path = (descending ? term.slice(1) : term).split('.');
-    if (!scalarAt(path))
-      throw errors.invalidQuery('sort', `a field of UpgradeStatusInfo (got '${term.slice(0, 64)}')`);
+    if (!scalarAt(path, schema))
+      throw errors.invalidQuery('sort', `a field of ${typeName(schema)} (got '${term.slice(0, 64)}')`);
     keys.push({ path, descending });
   }
   return keys;
 }
 
-export function parseReadOptions(params: QueryParams): ReadOptions {
+export function parseReadOptions(params: QueryParams, schema: TObject = UpgradeStatusInfo): ReadOptions {
   const fieldsText = single(params, 'fields');
   let fields: string[] | undefined;
   if (fieldsText !== undefined && fieldsText !== '') {
@@ -76,19 +81,19 @@ export function parseReadOptions(params: QueryParams): ReadOptions {
       .map((f) => f.trim())
       .filter((f) => f !== '');
     for (const f of fields) {
-      if (!Object.hasOwn(UpgradeStatusInfo.properties, f)) {
-        throw errors.invalidQuery('fields', `field names of UpgradeStatusInfo (got '${f.slice(0, 64)}')`);
+      if (!Object.hasOwn(schema.properties, f)) {
+        throw errors.invalidQuery('fields', `field names of ${typeName(schema)} (got '${f.slice(0, 64)}')`);
       }
     }
   }
   return { includeName: flag(params, 'include_name'), skipDefault: flag(params, 'skip_default'), fields };
 }
 
-export function parseListParams(params: QueryParams): ListParams {
+export function parseListParams(params: QueryParams, schema: TObject = UpgradeStatusInfo): ListParams {
   const page = positiveInt(params, 'page', 1);
   const pageSize = Math.min(positiveInt(params, 'page_size', DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE);
-  const filters = parseFilters(params);
+  const filters = parseFilters(params, schema);
   const sortText = single(params, 'sort');
-  const sort = sortText !== undefined ? parseSort(sortText) : [];
-  return { ...parseReadOptions(params), page, pageSize, filters, sort };
+  const sort = sortText !== undefined ? parseSort(sortText, schema) : [];
+  return { ...parseReadOptions(params, schema), page, pageSize, filters, sort };
 }

@@ -24,6 +24,8 @@ export interface FieldOptions {
   edition?: EditionRule;
   /** Set by the server; never stored from a request body. */
   readOnly?: boolean;
+  /** Accepted in request bodies, never in a response (a password). */
+  writeOnly?: boolean;
   /** A member that must be present whenever its parent object is. */
   required?: boolean;
 }
@@ -46,6 +48,7 @@ type Field<T extends TSchema, O extends FieldOptions> = O extends { required: tr
 function annotate(o: FieldOptions): Record<string, unknown> {
   const out: Record<string, unknown> = { [SINCE]: o.since ?? [], [EDITION]: o.edition ?? 'all' };
   if (o.readOnly) out.readOnly = true;
+  if (o.writeOnly) out.writeOnly = true;
   return out;
 }
 
@@ -111,4 +114,21 @@ export function strList<O extends FieldOptions>(o: O): Field<TArray<TString>, O>
 
 export function refList<O extends FieldOptions>(refType: string, o: O): Field<TArray<TString>, O> {
   return field(Type.Array(Type.String({ [REF]: refType }), { ...annotate(o), [REF]: refType }), o);
+}
+
+/**
+ * A named object type made of some members of another (a read-only view such as a summary): each
+ * member keeps its node, so its type, range, enum, default, releases and edition come along.
+ */
+export function project<P extends TProperties, K extends keyof P & string>(
+  name: string,
+  source: TObject<P>,
+  keys: readonly K[],
+): TObject<Pick<P, K>> {
+  const properties = {} as Pick<P, K>;
+  for (const key of keys) {
+    if (!Object.hasOwn(source.properties, key)) throw new Error(`${name}: the source has no member ${key}`);
+    properties[key] = source.properties[key];
+  }
+  return object(name, properties);
 }

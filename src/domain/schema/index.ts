@@ -5,6 +5,7 @@ import { UpgradeStatusInfo } from './upgrade-status-info.js';
 export * from './dsl.js';
 export * as types from './upgrade-status-info.js';
 export { UpgradeStatusInfo };
+export { UpgradeStatusSummary, SUMMARY_FIELDS, SUMMARY_PATH } from './upgrade-status-summary.js';
 
 /** An UpgradeStatusInfo object as the model describes it (every member optional but the required ones). */
 export type UpgradeStatusInfoData = Static<typeof UpgradeStatusInfo>;

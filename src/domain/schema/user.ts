@@ -18,7 +18,7 @@ export const User = object('User', {
   is_superuser: bool({ default: false }),
   local: bool({ default: true }),
   name: str({}),
-  password: str({}),
+  password: str({ writeOnly: true }),
   url: str({ readOnly: true }),
   username: str({}),
   uuid: str({}),

@@ -11,8 +11,7 @@ export function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
 /** Turns anything thrown while handling a request into an ApiError. */
 export function toApiError(err: unknown, bodyLimit: number): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof StoreUnavailableError)
-    return errors.unavailable('Database unavailable, try again shortly.');
+  if (err instanceof StoreUnavailableError) return errors.databaseUnavailable();
   const fe = err as Partial<FastifyError> & { status?: number };
   const status = fe.statusCode ?? fe.status;
   switch (fe.code) {

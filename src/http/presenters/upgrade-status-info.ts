@@ -19,6 +19,8 @@ export interface PresentOptions extends ReadOptions {
   origin: string;
   /** The request's API version: fields it does not have are left out. Undefined: every field. */
   version?: ApiVersion;
+  /** The collection `url` names (`upgradestatussummary` for the summary view); default upgradestatusinfo. */
+  path?: string;
 }
 
 /** Always in a response, whatever `fields` asks for. */
@@ -43,9 +45,14 @@ function forVersion(body: Record<string, unknown>, v: ApiVersion): Record<string
   return out;
 }
 
-export function objectUrl(origin: string, stored: StoredObject, includeName: boolean): string {
+export function objectUrl(
+  origin: string,
+  stored: StoredObject,
+  includeName: boolean,
+  path: string = OBJECT_PATH,
+): string {
   const name = stored.body.name;
-  const base = `${origin}/api/${OBJECT_PATH}/${stored.uuid}`;
+  const base = `${origin}/api/${path}/${stored.uuid}`;
   return includeName && typeof name === 'string' ? `${base}#${name}` : base;
 }
 
@@ -55,7 +62,7 @@ export function presentObject(stored: StoredObject, opts: PresentOptions): Recor
   if (v) body = forVersion(body, v);
   if (opts.skipDefault) body = withoutDefaults(UpgradeStatusInfo, body);
   body = presentReferences(UpgradeStatusInfo, body, opts.origin, opts.includeName);
-  const out: Record<string, unknown> = { url: objectUrl(opts.origin, stored, opts.includeName) };
+  const out: Record<string, unknown> = { url: objectUrl(opts.origin, stored, opts.includeName, opts.path) };
   const fields = opts.fields ? new Set(opts.fields) : undefined;
   for (const key of Object.keys(body)) {
     if (key === 'url') continue;
@@ -80,7 +87,7 @@ export function presentObjectJson(stored: StoredObject, opts: PresentOptions, ke
   if (!keep) return documentText(presentObject(stored, opts), { remember: true });
   const v = filteringVersion(opts.version);
   const version = v ? `${v.major}.${v.minor}.${v.patch}` : '';
-  const key = `${opts.origin}|${opts.includeName ? 1 : 0}|${opts.skipDefault ? 1 : 0}|${version}|${opts.fields?.join(',') ?? ''}`;
+  const key = `${opts.path ?? ''}|${opts.origin}|${opts.includeName ? 1 : 0}|${opts.skipDefault ? 1 : 0}|${version}|${opts.fields?.join(',') ?? ''}`;
   let variants = rendered.get(stored);
   const hit = variants?.get(key);
   if (hit !== undefined) return hit;

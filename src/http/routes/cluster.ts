@@ -16,6 +16,22 @@ export interface ClusterDeps {
 
 const BUILD = 9001;
 
+/** A database that has not answered the readiness probe within this is reported down. */
+export const PING_TIMEOUT_MS = 2000;
+
+/** Whether `ping` answers true within PING_TIMEOUT_MS (a failure or a hang is "down"). */
+async function databaseUp(ping: () => Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([ping().catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The controller's version block (`version` in initial-data and login), as clients read it. */
 export function versionInfo(version: string, startedAt: Date) {
   const date = startedAt.toISOString().replace(/\.\d+Z$/, '+00:00');
@@ -50,7 +66,10 @@ export function clusterRoutes(app: FastifyInstance, deps: ClusterDeps): void {
   }));
 
   app.get('/api/cluster/status', async (_request, reply) => {
-    const up = await deps.ping().catch(() => false);
+    // Readiness includes the database: while it is unreachable the status is 503 CLUSTER_STARTING,
+    // which the Go SDK's CheckControllerStatus reads as "not up yet" and polls again
+    // (docs/api-behaviour.md).
+    const up = await databaseUp(deps.ping);
     const upSince = deps.startedAt.toISOString();
     return reply.code(up ? 200 : 503).send({
       cluster_state: {

@@ -41,7 +41,7 @@ const ITEM = '/api/upgradestatusinfo/:uuid';
  * The request's principal (from the auth hook), the tenant it acts in and its API version (which
  * the reply echoes). The version is read first: a bad `X-Avi-Version` is a 400 before anything else.
  */
-async function contextOf(
+export async function contextOf(
   request: FastifyRequest,
   reply: FastifyReply,
   deps: RouteDeps,
