@@ -66,7 +66,8 @@ export class TenantService {
       tenant = asked === 'admin' ? ADMIN : await this.tenants.get(asked);
     }
     if (!tenant) throw errors.tenantDoesNotExist(asked.slice(0, 128));
-    authorize(principal, 'read', { tenant: tenant.uuid }, tenant.name);
+    // Named as the request named it: a tenant without a role in it must not reveal its name.
+    authorize(principal, 'read', { tenant: tenant.uuid }, asked.slice(0, 128));
     return { principal, tenant: tenant.uuid, tenantName: tenant.name };
   }
 

@@ -19,15 +19,17 @@ import {
 } from '../domain/versioning/index.js';
 import { rejectTierViolations, type LicenseTier } from '../domain/editions/index.js';
 import { SINCE } from '../domain/schema/dsl.js';
-import { asNode, isRecord, type SchemaNode } from '../domain/validation/nodes.js';
+import { asNode, isRecord, setOwn, type SchemaNode } from '../domain/validation/nodes.js';
 import {
   ConflictError,
   type ListResult,
   type StoredObject,
+  type StoredTenant,
   type UpgradeStatusStore,
 } from '../storage/types.js';
 import type { Principal } from '../domain/auth/principal.js';
 import { authorize, authorizeAllTenants, type UpgradeStatusAction } from '../policies/upgrade-status-info.js';
+import { canSeeTenant } from '../policies/tenant.js';
 import {
   tenantOfRef,
   tenantRef,
@@ -76,7 +78,7 @@ export class UpgradeStatusService {
     const version = olderVersion(ctx);
     if (version) rejectNewerFields(UpgradeStatusInfo, body, version);
     const { value } = validateBody(UpgradeStatusInfo, body);
-    return withTenants(this.tenants, [home], async (dir) => {
+    return withTenants(visibleTo(this.tenants, ctx.principal), [home], async (dir) => {
       const doc = this.finish(home, dir, value);
       rejectTierViolations(UpgradeStatusInfo, undefined, doc, this.licenseTier);
       const target = this.placement(ctx, home, dir, doc, 'create');
@@ -120,7 +122,7 @@ export class UpgradeStatusService {
         `Field 'uuid' (${String(value.uuid)}) does not match the object's uuid (${uuid}).`,
       );
     }
-    return withTenants(this.tenants, [home], async (dir) => {
+    return withTenants(visibleTo(this.tenants, ctx.principal), [home], async (dir) => {
       const doc = this.finish(home, dir, value);
       const target = this.placement(ctx, home, dir, doc, 'update');
       const moved = target.tenant !== home.tenant;
@@ -151,7 +153,9 @@ export class UpgradeStatusService {
    */
   async patch(ctx: RequestContext, uuid: string, body: unknown, ifMatch?: string): Promise<StoredObject> {
     const home = await this.homeOf(ctx, uuid, 'update');
-    return withTenants(this.tenants, [home], (dir) => this.patchIn(ctx, home, dir, uuid, body, ifMatch));
+    return withTenants(visibleTo(this.tenants, ctx.principal), [home], (dir) =>
+      this.patchIn(ctx, home, dir, uuid, body, ifMatch),
+    );
   }
 
   /** PATCH of an object of `home`; it stays there (`tenant_ref` is the server's to set). */
@@ -178,7 +182,9 @@ export class UpgradeStatusService {
         const fields = value as Record<string, unknown>;
         if (seen === undefined && typeof fields._last_modified === 'string') seen = fields._last_modified;
         // References are compared by uuid when lists are matched: bring them to stored form first.
-        normalized[op] = normalizeReferences(UpgradeStatusInfo, fields, referenceContext(home, dir));
+        // `delete` ignores the value of a field that is not a list, so that value is not checked.
+        const given = op === 'delete' || op === 'remove' ? ignoredValuesCleared(fields) : fields;
+        normalized[op] = normalizeReferences(UpgradeStatusInfo, given, referenceContext(home, dir));
       }
       dir.complete();
       if (ops.length === 0) return this.getIn(home.tenant, uuid); // `{}`: the object as it is
@@ -347,6 +353,20 @@ function rejectNewerPatchFields(parsed: PatchBody, version: ApiVersion): void {
   }
 }
 
+/**
+ * The fields of an envelope `delete`, with the value of every model field that is not a list (and
+ * not `uuid`) set to null: the patch engine ignores those values, so they are not normalised.
+ */
+function ignoredValuesCleared(fields: Record<string, unknown>): Record<string, unknown> {
+  const properties = asNode(UpgradeStatusInfo).properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) {
+    const node = Object.hasOwn(properties, key) ? properties[key] : undefined;
+    setOwn(out, key, node && node.type !== 'array' && key !== 'uuid' ? null : fields[key]);
+  }
+  return out;
+}
+
 /** The members of a JSON Pointer (`/a/b~1c` → a, b/c); undefined when it is not one. */
 function pointerSegments(pointer: unknown): string[] | undefined {
   if (typeof pointer !== 'string' || !pointer.startsWith('/')) return undefined;
@@ -371,6 +391,18 @@ function rejectNewerPath(segments: readonly string[], version: ApiVersion): void
     const since = Array.isArray(node[SINCE]) ? (node[SINCE] as string[]) : [];
     if (!fieldExistsIn(since, version)) throw fieldTooNew(segment, since, version);
   }
+}
+
+/**
+ * The tenants `principal` holds a role in; any other is looked up as missing, so that a body
+ * naming it (`tenant_ref`, at any depth) learns nothing of it: neither its uuid nor that it exists.
+ */
+function visibleTo(lookup: TenantLookup, principal: Principal): TenantLookup {
+  const seen = (t: StoredTenant | undefined) => (t && canSeeTenant(principal, t.uuid) ? t : undefined);
+  return {
+    get: async (uuid) => seen(await lookup.get(uuid)),
+    getByName: async (name) => seen(await lookup.getByName(name)),
+  };
 }
 
 function referenceContext(home: TenantName, dir: TenantDirectory): ReferenceContext {

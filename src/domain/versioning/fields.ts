@@ -3,7 +3,8 @@
 // fields out, and a full replacement keeps the stored values of the fields the version cannot see.
 import type { TSchema } from '@sinclair/typebox';
 import { ApiError } from '../../errors/catalogue.js';
-import { SINCE } from '../schema/dsl.js';
+import { REF, SINCE } from '../schema/dsl.js';
+import { referenceUuid } from '../references.js';
 import { asNode, cloneJson, isRecord, setOwn, type SchemaNode } from '../validation/nodes.js';
 import {
   admittingRelease,
@@ -186,25 +187,30 @@ function mergeObject(
 function mergeList(items: SchemaNode, stored: unknown[], incoming: unknown[], v: ApiVersion): unknown[] {
   const byView = new Map<string, number[]>();
   stored.forEach((item, i) => {
-    const key = canonicalJson(filterValue(items, item, v));
+    const key = canonicalJson(filterValue(items, item, v), items);
     const same = byView.get(key);
     if (same) same.push(i);
     else byView.set(key, [i]);
   });
   return incoming.map((item) => {
-    const match = byView.get(canonicalJson(item))?.shift();
+    const match = byView.get(canonicalJson(item, items))?.shift();
     return cloneJson(match === undefined ? item : stored[match]);
   });
 }
 
 /** JSON text with object members in sorted order, so that equal values give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+function canonicalJson(value: unknown, node: SchemaNode | undefined): string {
+  // References compare by uuid, whatever their form (a URL as read, the stored form, a `#name`).
+  if (typeof value === 'string' && typeof node?.[REF] === 'string')
+    return JSON.stringify(referenceUuid(value));
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item, node?.items)).join(',')}]`;
   if (isRecord(value)) {
+    const properties = node?.properties ?? {};
     const keys = Object.keys(value)
       .filter((k) => value[k] !== undefined)
       .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+    const member = (k: string) => (Object.hasOwn(properties, k) ? properties[k] : undefined);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k], member(k))}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
