@@ -12,6 +12,7 @@ import { SqliteSessionStore } from './session-store.js';
 import { SqliteLoginThrottleStore } from './login-throttle-store.js';
 import { SqliteUserTokenStore } from './user-token-store.js';
 import { SqliteChangeFeed } from './change-feed.js';
+import { startCheckpointer } from './checkpointer.js';
 
 export interface SqliteOptions {
   /** Path of the database file (parent directories are created), or ':memory:'. */
@@ -48,6 +49,8 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     throw err;
   }
 
+  // A file database checkpoints on its own thread; an in-memory one has no WAL to checkpoint.
+  const checkpointer = isSpecialName(opts.file) ? undefined : startCheckpointer(db, opts.file);
   const changes = new SqliteChangeFeed(db);
   const upgradeStatus = new SqliteUpgradeStatusStore(db, changes);
   const ping = db.prepare('SELECT 1').pluck();
@@ -70,6 +73,7 @@ export function openSqliteStorage(opts: SqliteOptions): Storage {
     },
     async close(): Promise<void> {
       changes.close();
+      await checkpointer?.stop();
       if (!db.open) return;
       try {
         db.pragma('optimize'); // refreshes planner statistics where useful; cheap
