@@ -7,13 +7,15 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execSync } from 'node:child_process';
-import { openSqliteStorage } from '../src/storage/sqlite/index.js';
+import { openStorage } from '../src/server/open-storage.js';
+import { loadConfig } from '../src/config/config.js';
 import { UpgradeStatusService } from '../src/services/upgrade-status-service.js';
 import { SYSTEM_PRINCIPAL } from '../src/domain/auth/principal.js';
 import { startServer, measure, formatTable, login, type LoadCase } from './lib.js';
 import { filteredListRows } from './filtered-list.js';
 import { benchRecord } from './records.js';
 import { jsonServerRows } from './json-server.js';
+import { openTargets, type Target } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     only: { type: 'string' },
     'filtered-objects': { type: 'string', default: '10000,1000000' },
+    /** Where the cases run: sqlite, postgres, sqlite-2-workers (comma-separated). */
+    targets: { type: 'string', default: 'sqlite,postgres,sqlite-2-workers' },
     /** Also write the table to this Markdown file (docs/benchmarks.md). */
     write: { type: 'string' },
   },
@@ -45,44 +49,68 @@ const AUTH = { authorization: `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).to
 
 const SYSTEM = { principal: SYSTEM_PRINCIPAL, tenant: 'admin' };
 
-async function seed(file: string): Promise<void> {
-  const storage = openSqliteStorage({ file });
+/** Fills the database `databaseUrl` names through the service, as the API would. */
+async function seed(databaseUrl: string): Promise<void> {
+  const storage = await openStorage(loadConfig({ DATABASE_URL: databaseUrl }).database);
   const service = new UpgradeStatusService(storage.upgradeStatus, storage.tenants, 'ENTERPRISE');
   const started = Date.now();
-  for (let i = 0; i < OBJECTS; i++) {
-    await service.create(SYSTEM, benchRecord(i), { slug: `bench-se-${i}` });
-  }
-  for (let i = 0; i < PATCHED; i++) {
-    await service.create(SYSTEM, benchRecord(OBJECTS + i, 50), { slug: `bench-patch-${i}` });
-  }
+  // Many at once: SQLite commits them in groups, PostgreSQL over its pool.
+  const pending: Promise<unknown>[] = [];
+  const create = (body: Record<string, unknown>, slug: string) => {
+    pending.push(service.create(SYSTEM, body, { slug }));
+    return pending.length >= 64 ? Promise.all(pending.splice(0)) : undefined;
+  };
+  for (let i = 0; i < OBJECTS; i++) await create(benchRecord(i), `bench-se-${i}`);
+  for (let i = 0; i < PATCHED; i++) await create(benchRecord(OBJECTS + i, 50), `bench-patch-${i}`);
+  await Promise.all(pending);
   await storage.close();
-  console.log(`seeded ${OBJECTS} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`seeded ${OBJECTS + PATCHED} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 const rand = (n: number) => Math.floor(Math.random() * n);
 
-async function main(): Promise<void> {
-  execSync('npm run build --silent', { stdio: 'inherit' });
-  const dir = mkdtempSync(join(tmpdir(), 'aus-bench-'));
-  const file = join(dir, 'bench.db');
-  await seed(file);
-  const server = await startServer(
+/** Starts the built server (as `npm start` runs it) on `target`'s database. */
+function startTarget(target: Target) {
+  return startServer(
     ['dist/src/main.js'],
     {
       PORT: '18080',
       HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${file}`,
+      DATABASE_URL: target.databaseUrl,
+      WORKERS: String(target.workers),
       LOG_LEVEL: 'warn',
       ADMIN_PASSWORD,
     },
     18080,
     '/api/initial-data',
   );
+}
+
+async function main(): Promise<void> {
+  // `--only ui`: the dashboard's delay from a PATCH's 200 to the page showing it (bench/ui-latency.ts).
+  if (ONLY?.includes('ui')) {
+    const { measureUiLatency, formatLatency } = await import('./ui-latency.js');
+    console.log(formatLatency('PATCH 200 → dashboard shows it', await measureUiLatency({ patches: 50 })));
+    if (ONLY.every((w) => w === 'ui')) return;
+  }
+  execSync('npm run build --silent', { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'aus-bench-'));
+  const { targets, close: closeTargets } = await openTargets(values.targets.split(','), dir);
+  const seeded = new Set<string>();
+  for (const t of targets) {
+    if (seeded.has(t.databaseUrl)) continue;
+    seeded.add(t.databaseUrl);
+    await seed(t.databaseUrl);
+  }
+  const first = targets[0];
+  if (!first) throw new Error('no target to run (--targets)');
+  let server = await startTarget(first);
   const sample = await (
     await fetch(`${server.url}/api/upgradestatusinfo/bench-se-0`, {
       headers: { ...AUTH, 'x-avi-version': '31.1.1' }, // the version the load requests send
     })
   ).text();
+  await server.stop();
   const bodyFile = join(dir, 'body.json');
   writeFileSync(bodyFile, sample);
   const baseline = await startServer(
@@ -150,7 +178,6 @@ async function main(): Promise<void> {
       },
     ] as LoadCase[]
   ).filter((c) => !ONLY || ONLY.some((w) => c.name.toLowerCase().includes(w)));
-  const session = await login(server.url, ADMIN_PASSWORD);
   try {
     const bare = await measure(
       baseline.url,
@@ -174,20 +201,28 @@ async function main(): Promise<void> {
         );
       }
     }
-    for (const c of cases) {
-      const connections = c.connections ?? CONNECTIONS;
-      rows.push({
-        name: `${c.name} [${connections} conn]`,
-        result: await measure(
-          server.url,
-          { ...c, connections, headers: { ...session, ...c.headers } },
-          ROUNDS,
-          SECONDS,
-          undefined,
-          server.child.pid,
-        ),
-        baseline: bare.rps,
-      });
+    for (const target of targets) {
+      server = await startTarget(target);
+      try {
+        const session = await login(server.url, ADMIN_PASSWORD);
+        for (const c of cases) {
+          const connections = c.connections ?? CONNECTIONS;
+          rows.push({
+            name: `${c.name} [${target.label}, ${connections} conn]`,
+            result: await measure(
+              server.url,
+              { ...c, connections, headers: { ...session, ...c.headers } },
+              ROUNDS,
+              SECONDS,
+              undefined,
+              server.child.pid,
+            ),
+            baseline: bare.rps,
+          });
+        }
+      } finally {
+        await server.stop();
+      }
     }
     let comparison = '';
     if (!ONLY || ONLY.some((w) => 'json-server'.includes(w))) {
@@ -213,7 +248,7 @@ async function main(): Promise<void> {
       comparison = `\nAgainst json-server 0.17 (same load generator, same documents for GET and list; its PATCH merges one field into a 1.6 KB document, ours adds to or replaces in a document of ~50 events and commits it to SQLite):\n\n${lines.join('\n')}\n`;
     }
     const header =
-      `${OBJECTS} objects on SQLite; requests carry a session cookie and CSRF token from POST /login; ` +
+      `${OBJECTS.toLocaleString('en')} + ${PATCHED.toLocaleString('en')} objects in each database (${targets.map((t) => t.label).join('; ')}); requests carry a session cookie and CSRF token from POST /login; ` +
       `median of ${ROUNDS} rounds of ${SECONDS} s; ` +
       `node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`;
     const table = formatTable(rows);
@@ -227,8 +262,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await server.stop();
     await baseline.stop();
+    await closeTargets();
     rmSync(dir, { recursive: true, force: true });
   }
 }
