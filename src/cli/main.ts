@@ -10,6 +10,7 @@ import { serve } from './commands/serve.js';
 import { show } from './commands/show.js';
 import { tenant } from './commands/tenant.js';
 import { exportCommand, importCommand } from './commands/transfer.js';
+import { fleet } from './commands/fleet.js';
 import { user } from './commands/user.js';
 import { watch } from './commands/watch.js';
 
@@ -27,6 +28,7 @@ Commands:
   import <file|->                             create or replace objects from JSON lines
   user list|create|delete|passwd              manage users
   tenant list|create|delete                   manage tenants
+  fleet create|show                           a simulated fleet to rehearse upgrades (SIMULATOR=on)
 
 Every command takes --help, and --json where it prints data.
 
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   import: importCommand,
   user,
   tenant,
+  fleet,
 };
 
 /** Runs one command line; resolves the exit code (serve keeps running and resolves 0). */

@@ -41,6 +41,14 @@ export interface Config {
   workers: number;
   /** How long a shutdown waits for in-flight requests before closing their connections. */
   shutdownTimeoutSeconds: number;
+  /** The upgrade simulator (/api/simulator, /api/upgrade, ...): on or off. */
+  simulator: boolean;
+  /** Simulated seconds per real second of the simulator's real-time clock. */
+  simulatorSpeed: number;
+  /** `realtime`, or `step` (runs move only on POST /api/simulator/clock). */
+  simulatorClock: 'realtime' | 'step';
+  /** Simulated seconds the controllers take to reboot (the API answers 503 meanwhile). */
+  simulatorRebootSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +145,30 @@ export const SETTINGS = {
     default: '60',
     help: 'how long a locked-out username or address is refused',
   },
+  simulator: {
+    env: 'SIMULATOR',
+    flag: 'simulator',
+    default: 'off',
+    help: 'the upgrade simulator: on/off',
+  },
+  simulatorSpeed: {
+    env: 'SIMULATOR_SPEED',
+    flag: 'simulator-speed',
+    default: '100',
+    help: 'simulated seconds per real second',
+  },
+  simulatorClock: {
+    env: 'SIMULATOR_CLOCK',
+    flag: 'simulator-clock',
+    default: 'realtime',
+    help: 'realtime, or step (runs move only on POST /api/simulator/clock)',
+  },
+  simulatorRebootSeconds: {
+    env: 'SIMULATOR_REBOOT_SECONDS',
+    flag: 'simulator-reboot-seconds',
+    default: '240',
+    help: 'simulated seconds a controller reboot takes (the API answers 503 meanwhile; 0: no reboot window)',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     flag: 'log-level',
@@ -225,6 +257,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     return n;
   };
 
+  const simulatorText = get('simulator');
+  const simulator = ON_OFF.get(simulatorText.toLowerCase());
+  if (simulator === undefined) throw new ConfigError('SIMULATOR', simulatorText, 'on or off');
+  const simulatorClock = get('simulatorClock');
+  if (simulatorClock !== 'realtime' && simulatorClock !== 'step') {
+    throw new ConfigError('SIMULATOR_CLOCK', simulatorClock, 'realtime or step');
+  }
+
   return {
     port,
     host,
@@ -244,6 +284,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     tls: parseTls(raw('tls'), raw('tlsCert'), raw('tlsKey')),
     workers: sharedStoreWorkers(int('workers', 1, 256), database),
     shutdownTimeoutSeconds: int('shutdownTimeoutSeconds', 1, 3600),
+    simulator,
+    simulatorSpeed: int('simulatorSpeed', 1, 100000),
+    simulatorClock,
+    simulatorRebootSeconds: int('simulatorRebootSeconds', 0, 86400),
   };
 }
 

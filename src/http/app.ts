@@ -25,6 +25,11 @@ import { upgradeStatusSummaryRoutes } from './routes/upgrade-status-summary.js';
 import { openApiRoutes, VIEWER_PATH } from './routes/openapi.js';
 import { recordRoutes } from './openapi/route-registry.js';
 import { buildOpenApiDocument } from './openapi/document.js';
+import { ChangeStream } from '../services/change-stream.js';
+import { changeStreamRoutes } from './routes/change-stream.js';
+import { uiRoutes, UI_ROUTES } from './routes/ui.js';
+import { installSimulator } from './routes/simulator-install.js';
+import { installRebootGate } from './routes/simulator-gate.js';
 
 /** Bodies over this get 413 (documented in the README). */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -42,7 +47,14 @@ export interface AppDeps {
 }
 
 /** Routes readable without credentials (the controller's own unauthenticated endpoints). */
-const PUBLIC_ROUTES = new Set(['/login', '/logout', '/api/initial-data', '/api/cluster/status', VIEWER_PATH]);
+const PUBLIC_ROUTES = new Set([
+  '/login',
+  '/logout',
+  '/api/initial-data',
+  '/api/cluster/status',
+  VIEWER_PATH,
+  ...UI_ROUTES,
+]);
 
 /** The authentication settings of a configuration. */
 export function authSettings(config: Config, scrypt?: ScryptParams): AuthSettings {
@@ -90,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(fastifyCookie, { hook: false });
   app.decorateRequest('principal', null);
+  const rebootGate = deps.config.simulator ? installRebootGate(app) : undefined;
   app.addHook('onRequest', authentication({ auth, publicRoutes: PUBLIC_ROUTES, now }));
 
   const fallbackHost = `${deps.config.host}:${deps.config.port}`;
@@ -110,7 +123,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     fallbackHost,
   };
   upgradeStatusInfoRoutes(app, upgradeStatus);
+  const stream = new ChangeStream(deps.storage.changes, deps.storage.upgradeStatus, {
+    onError: (err) => app.log.warn({ err }, 'change stream: reading the change feed failed; trying again'),
+  });
+  changeStreamRoutes(app, { ...upgradeStatus, stream, auth });
+  uiRoutes(app, { routes });
   upgradeStatusSummaryRoutes(app, upgradeStatus);
+  if (rebootGate)
+    installSimulator(app, upgradeStatus, deps.config, { gate: rebootGate, storage: deps.storage, now });
   clusterRoutes(app, {
     config: deps.config,
     routes,

@@ -5,6 +5,7 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Storage } from '../storage/types.js';
+import { isLongLived } from '../http/long-lived.js';
 
 /** How often idle keep-alive connections are closed while draining. */
 const IDLE_SWEEP_MS = 100;
@@ -22,8 +23,11 @@ export class InFlight {
     });
   }
 
+  /** Responses being written, but not event streams (the app ends those when it closes). */
   get count(): number {
-    return this.active.size;
+    let n = 0;
+    for (const res of this.active) if (!isLongLived(res)) n++;
+    return n;
   }
 
   /** From now on every response ends its connection; idle connections are closed at once. */

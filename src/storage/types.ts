@@ -232,7 +232,10 @@ export interface UserTokenStore {
   purgeExpired(now: number): Promise<number>;
 }
 
-/** One committed write of an UpgradeStatusInfo, as the change feed reports it. */
+/**
+ * One committed write of an UpgradeStatusInfo, as the change feed reports it. A write that moves
+ * an object to another tenant is two changes: a delete in the old tenant, a create in the new.
+ */
 export interface Change {
   /** Increases with every change, across every process sharing the database; never reused. */
   seq: number;
@@ -271,7 +274,7 @@ export interface Storage {
   readonly sessions: SessionStore;
   readonly loginThrottle: LoginThrottleStore;
   readonly userTokens: UserTokenStore;
-  readonly changes?: ChangeFeed; // TODO(stream): required once the PostgreSQL feed exists
+  readonly changes: ChangeFeed;
   /** Cheap liveness probe of the database, for /api/cluster/status. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

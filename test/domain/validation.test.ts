@@ -528,20 +528,16 @@ function fiveKilobyteBody(): Record<string, unknown> {
   };
 }
 
-test('a ~5 KB body validates in well under 100 µs', () => {
+// Its speed is the benchmark's business (npm run bench: PUT and POST of such bodies), not a test's.
+test('a realistic ~5 KB body validates as it is', () => {
   const body = fiveKilobyteBody();
   const size = JSON.stringify(body).length;
   assert.ok(size > 4500 && size < 6500, `fixture is ${size} bytes`);
-  for (let i = 0; i < 2000; i++) validate(body); // warm-up
-  // The best of several batches, so a busy machine does not make the test flaky.
-  let best = Number.POSITIVE_INFINITY;
-  for (let batch = 0; batch < 7; batch++) {
-    const runs = 1000;
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < runs; i++) validate(body);
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1000 / runs);
-  }
-  assert.ok(best < 50, `took ${best.toFixed(1)} µs per body`);
+  const { value } = validate(body);
+  assert.equal(value.progress, 50); // coerced from "50"
+  assert.equal(value.enable_rollback, false);
+  assert.equal((value.upgrade_events as unknown[]).length, 6);
+  assert.deepEqual(value.state, body.state);
 });
 
 test('trusted objects (stored entries a PATCH carried over) are not walked again; the rest is', () => {

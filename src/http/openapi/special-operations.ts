@@ -2,6 +2,8 @@
 // controller endpoints clients probe, and this document with its viewer.
 import { componentRef, jsonContent, schemaRef, type JsonObject } from './json.js';
 import { errorResponses } from './parameters.js';
+import { STREAM_OPERATIONS } from './stream-operations.js';
+import { SIMULATOR_OPERATIONS } from './simulator-operations.js';
 
 const ok = (description: string, schema: JsonObject, extra: JsonObject = {}): JsonObject => ({
   description,
@@ -22,6 +24,8 @@ const openApiDocument = (operationId: string) => (): JsonObject => ({
 });
 
 export const SPECIAL_OPERATIONS: Record<string, () => JsonObject> = {
+  ...STREAM_OPERATIONS,
+  ...SIMULATOR_OPERATIONS,
   'POST /login': () => ({
     operationId: 'login',
     tags: ['Authentication'],

@@ -75,6 +75,16 @@ export function clearSessionCookies(reply: FastifyReply): void {
   for (const name of [...SESSION_COOKIES, CSRF_COOKIE]) reply.clearCookie(name, { path: '/' });
 }
 
+/**
+ * Whether a 401 should carry the Basic challenge: not for scripts that handle it themselves
+ * (`X-Requested-With: XMLHttpRequest`, an EventSource asking for `text/event-stream`), since a
+ * browser answers a challenge with its own password prompt (the dashboard shows its login form).
+ */
+function wantsChallenge(request: FastifyRequest): boolean {
+  if (header(request, 'x-requested-with')?.toLowerCase() === 'xmlhttprequest') return false;
+  return !(header(request, 'accept') ?? '').includes('text/event-stream');
+}
+
 export function authentication(options: AuthenticationOptions): onRequestHookHandler {
   const { auth, publicRoutes, now } = options;
   const challenge: Record<string, string> = auth.settings.basicAuth
@@ -100,6 +110,6 @@ export function authentication(options: AuthenticationOptions): onRequestHookHan
         return;
       }
     }
-    throw errors.notAuthenticated(challenge);
+    throw errors.notAuthenticated(wantsChallenge(request) ? challenge : {});
   };
 }

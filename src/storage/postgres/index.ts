@@ -13,6 +13,7 @@ import { PgUserStore } from './user-store.js';
 import { PgSessionStore } from './session-store.js';
 import { PgLoginThrottleStore } from './login-throttle-store.js';
 import { PgUserTokenStore } from './user-token-store.js';
+import { PgChangeFeed } from './change-feed.js';
 
 export interface PostgresOptions {
   /** `postgres://user:password@host:port/database?...` (libpq-style parameters accepted). */
@@ -62,6 +63,7 @@ export async function openPostgresStorage(opts: PostgresOptions): Promise<Storag
     throw mapPgError(err);
   }
 
+  const changes = new PgChangeFeed(db, { url: opts.url, timeoutMs: connectTimeout });
   let closed = false;
   return {
     kind: 'postgres',
@@ -71,6 +73,7 @@ export async function openPostgresStorage(opts: PostgresOptions): Promise<Storag
     sessions: new PgSessionStore(db),
     loginThrottle: new PgLoginThrottleStore(db),
     userTokens: new PgUserTokenStore(db),
+    changes,
     async ping(): Promise<boolean> {
       if (closed) return false;
       try {
@@ -83,6 +86,7 @@ export async function openPostgresStorage(opts: PostgresOptions): Promise<Storag
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await changes.close();
       await pool.end();
     },
   };

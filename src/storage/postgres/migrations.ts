@@ -7,7 +7,7 @@
 // Tables and functions are created unqualified, in the connection's current schema (the first of
 // its search_path), so one database can hold several independent stores in separate schemas.
 import type { Queryable } from './statement-cache.js';
-import { CHANGE_FEED_MIGRATION } from './change-feed.js';
+import { CHANGES_KEPT } from '../types.js';
 
 export const TABLE = 'upgrade_status_info';
 export const COUNTS_TABLE = 'upgrade_status_info_counts';
@@ -125,8 +125,70 @@ CREATE INDEX ${TOKEN_TABLE}_user ON ${TOKEN_TABLE} (user_uuid);
 CREATE INDEX ${TOKEN_TABLE}_expires ON ${TOKEN_TABLE} (expires_at);
 `;
 
+export const CHANGES_TABLE = 'upgrade_status_changes';
+/** The channel every committed object write notifies (pg_notify), for the change feed's LISTEN. */
+export const CHANGES_CHANNEL = 'upgrade_status_changes';
+/** Old changes are removed at every this many seqs (so between CHANGES_KEPT and this many more stay). */
+export const CHANGES_PRUNE_EVERY = 1000;
+/** The advisory lock (two int4 keys) that orders change seqs by commit: 'AVIU', 2. */
+export const CHANGES_LOCK: readonly [number, number] = [0x41564955, 2];
+
+// The change feed: every committed write of an object leaves one row (a move to another tenant:
+// a delete in the old tenant and a create in the new one), written by a deferred trigger in the
+// write's own transaction, at its commit. The trigger takes a transaction-level advisory lock
+// before it draws the seq, held until the commit is visible, so seqs follow commit order: a
+// reader that sees seq n sees every smaller one still kept (a plain sequence default would let
+// a slow transaction commit a smaller seq after a reader had moved past it). Commits that notify
+// are serialized by PostgreSQL anyway (the NOTIFY queue lock), so the lock adds little (about a
+// tenth of the trigger's cost; the notify costs the most). Only the newest rows are kept.
+const V3 = `
+CREATE SEQUENCE ${CHANGES_TABLE}_seq AS bigint;
+CREATE TABLE ${CHANGES_TABLE} (
+  seq    bigint PRIMARY KEY,
+  kind   text NOT NULL,                    -- create | update | delete
+  uuid   text COLLATE "C" NOT NULL,
+  tenant text COLLATE "C" NOT NULL
+);
+
+CREATE FUNCTION ${TABLE}_change() RETURNS trigger LANGUAGE plpgsql
+  SET search_path FROM CURRENT AS $$
+DECLARE
+  s bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${CHANGES_LOCK[0]}, ${CHANGES_LOCK[1]});
+  IF TG_OP = 'INSERT' THEN
+    s := nextval('${CHANGES_TABLE}_seq');
+    INSERT INTO ${CHANGES_TABLE} VALUES (s, 'create', NEW.uuid, NEW.tenant);
+  ELSIF TG_OP = 'DELETE' THEN
+    s := nextval('${CHANGES_TABLE}_seq');
+    INSERT INTO ${CHANGES_TABLE} VALUES (s, 'delete', OLD.uuid, OLD.tenant);
+  ELSIF OLD.tenant IS DISTINCT FROM NEW.tenant THEN
+    s := nextval('${CHANGES_TABLE}_seq');
+    INSERT INTO ${CHANGES_TABLE} VALUES (s, 'delete', OLD.uuid, OLD.tenant);
+    s := nextval('${CHANGES_TABLE}_seq');
+    INSERT INTO ${CHANGES_TABLE} VALUES (s, 'create', NEW.uuid, NEW.tenant);
+  ELSE
+    s := nextval('${CHANGES_TABLE}_seq');
+    INSERT INTO ${CHANGES_TABLE} VALUES (s, 'update', NEW.uuid, NEW.tenant);
+  END IF;
+  -- Old rows go a thousand at a time, oldest first along the primary key (a range delete on every
+  -- write would be planned, without statistics, as a scan of the whole table). A boundary passed
+  -- over (two seqs in one call) is caught up at the next one.
+  IF s % ${CHANGES_PRUNE_EVERY} = 0 THEN
+    DELETE FROM ${CHANGES_TABLE} WHERE seq IN (
+      SELECT seq FROM ${CHANGES_TABLE} WHERE seq <= s - ${CHANGES_KEPT}
+      ORDER BY seq LIMIT ${3 * CHANGES_PRUNE_EVERY});
+  END IF;
+  PERFORM pg_notify('${CHANGES_CHANNEL}', '');
+  RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER ${TABLE}_change AFTER INSERT OR UPDATE OR DELETE ON ${TABLE}
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${TABLE}_change();
+`;
+
 /** Index i upgrades the schema from version i to i + 1. Append only; never edit a shipped entry. */
-export const MIGRATIONS: readonly string[] = [V1, V2, CHANGE_FEED_MIGRATION];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -143,8 +143,23 @@ CREATE TRIGGER ${TABLE}_change_delete AFTER DELETE ON ${TABLE} BEGIN
 END;
 `;
 
+// A write that moves an object to another tenant is a delete in the old tenant and a create in
+// the new one, so that a stream of either tenant hears what it can see of it.
+const V4 = `
+DROP TRIGGER ${TABLE}_change_update;
+CREATE TRIGGER ${TABLE}_change_update AFTER UPDATE ON ${TABLE} WHEN OLD.tenant IS NEW.tenant BEGIN
+  INSERT INTO ${CHANGES_TABLE} (kind, uuid, tenant) VALUES ('update', NEW.uuid, NEW.tenant);
+  DELETE FROM ${CHANGES_TABLE} WHERE seq <= last_insert_rowid() - ${CHANGES_KEPT};
+END;
+CREATE TRIGGER ${TABLE}_change_retenant AFTER UPDATE ON ${TABLE} WHEN OLD.tenant IS NOT NEW.tenant BEGIN
+  INSERT INTO ${CHANGES_TABLE} (kind, uuid, tenant) VALUES ('delete', OLD.uuid, OLD.tenant);
+  INSERT INTO ${CHANGES_TABLE} (kind, uuid, tenant) VALUES ('create', NEW.uuid, NEW.tenant);
+  DELETE FROM ${CHANGES_TABLE} WHERE seq <= last_insert_rowid() - ${CHANGES_KEPT};
+END;
+`;
+
 /** Index i upgrades the schema from user_version i to i + 1. Append only; never edit a shipped entry. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
