@@ -203,7 +203,11 @@ test('garbage bodies: 400 with a JSON error saying what is wrong, nothing stored
 
 test('read-only members are never stored from a body (the documented exception to "unknown")', async () => {
   const readOnly = fc.record({
-    url: fc.jsonValue({ maxDepth: 1 }),
+    // Without prototype keys: a body holding `__proto__` or `constructor` is refused outright
+    // (test/security/prototype.test.ts), whatever member it is in.
+    url: fc
+      .jsonValue({ maxDepth: 1 })
+      .filter((v) => !/"(__proto__|constructor|prototype)"/.test(JSON.stringify(v) ?? '')),
     _last_modified: fc.bigInt({ min: 0n, max: 10n ** 17n }),
   });
   await fc.assert(
