@@ -126,7 +126,7 @@ export function sampleOf(node: ModelNode, opts: SampleOptions, depth = 0): fc.Ar
     case 'string':
       return text().map(sameSample);
     case 'enum':
-      return fc.constantFrom(...(node.enum ?? [])).map(sameSample);
+      return fc.constantFrom(...((node.enum ?? []) as readonly string[])).map(sameSample);
     case 'integer':
       return integerSample(node, coerce);
     case 'boolean':

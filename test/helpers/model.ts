@@ -3,22 +3,11 @@
 // at an API version may show, and references in the form a response gives them. Only the model
 // itself (src/domain/schema) is shared with the server; every rule here is written from the docs.
 import type { TSchema } from '@sinclair/typebox';
+import type { SchemaNode } from '../../src/domain/validation/nodes.js';
 import { REF, SINCE, TYPE_NAME, UpgradeStatusInfo } from '../../src/domain/schema/index.js';
 
-/** The parts of a model node the tests read (TypeBox nodes are plain JSON Schema objects). */
-export interface ModelNode {
-  readonly type?: string;
-  readonly properties?: Readonly<Record<string, ModelNode>>;
-  readonly required?: readonly string[];
-  readonly items?: ModelNode;
-  readonly enum?: readonly string[];
-  readonly format?: string;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly default?: unknown;
-  readonly readOnly?: boolean;
-  readonly [annotation: string]: unknown;
-}
+/** A model node as the tests read it: the walkers' own view of TypeBox nodes. */
+export type ModelNode = SchemaNode;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
