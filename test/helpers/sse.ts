@@ -69,7 +69,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     while (!check()) {
       if (done) throw new Error(`the stream ended while waiting for ${what}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${ms} ms; received: ${raw.slice(-600)}`);
+      if (left <= 0) {
+        const got = events.map((e) => `${e.id ?? ''}:${e.event}`).join(' ');
+        throw new Error(`no ${what} within ${ms} ms; events so far: ${got}; received: ${raw.slice(-600)}`);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         wake = () => {

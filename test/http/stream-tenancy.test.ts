@@ -35,6 +35,9 @@ describe('change stream scope', () => {
     await app.patch(secretB, { replace: { progress: 99 } }, inB);
     // Moved from tenant-a to tenant-b: gone, as far as tenant-a can tell.
     const moving = await app.create({ name: 'moving' }, inA);
+    // Its create is heard before it moves: an object that has left the stream's tenant by the
+    // time its create is read is not sent at all (its delete follows), which is also correct.
+    const heardBeforeMove = await Promise.all([a.take(2), byHeader.take(2)]);
     const put = await app.app.inject({
       method: 'PUT',
       url: `/api/upgradestatusinfo/${moving}`,
@@ -49,8 +52,8 @@ describe('change stream scope', () => {
       ['create', moving],
       ['delete', moving],
     ];
-    for (const s of [a, byHeader]) {
-      assert.deepEqual(kinds(await s.take(3)), expectedA);
+    for (const [i, s] of [a, byHeader].entries()) {
+      assert.deepEqual(kinds([...(heardBeforeMove[i] ?? []), ...(await s.take(1))]), expectedA);
       await s.quiet(300);
       assert.ok(!s.raw().includes(secretB) && !s.raw().includes('secret-b'), 'nothing of tenant-b');
     }
