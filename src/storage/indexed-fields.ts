@@ -95,3 +95,19 @@ export function columnFilterValue(field: IndexedField, value: Scalar): Scalar {
   }
   return value;
 }
+
+/**
+ * The columns of an object row that adapters write, in their binding order: identity, the
+ * indexed values above, the revision stamp and the document itself.
+ */
+export const DATA_COLUMNS = [
+  'uuid',
+  'tenant',
+  'name',
+  'node_type',
+  'cloud',
+  'state',
+  'progress',
+  'last_modified',
+  'body',
+] as const;

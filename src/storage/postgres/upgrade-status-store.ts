@@ -6,7 +6,7 @@
 //
 // No document cache: a cached document could only be trusted after asking the database for the
 // row's revision, and that question costs the same round trip as reading the jsonb itself.
-import { extractIndexedValues } from '../indexed-fields.js';
+import { DATA_COLUMNS, extractIndexedValues } from '../indexed-fields.js';
 import type { ListQuery, ListResult, StoredObject, UpgradeStatusStore } from '../types.js';
 import { ChangeFailed, runChange } from './change-failed.js';
 import { TABLE } from './migrations.js';
@@ -24,18 +24,6 @@ interface Row {
 function rowToStored(row: Row): StoredObject {
   return { uuid: row.uuid, tenant: row.tenant, lastModified: row.last_modified, body: row.body };
 }
-
-const DATA_COLUMNS = [
-  'uuid',
-  'tenant',
-  'name',
-  'node_type',
-  'cloud',
-  'state',
-  'progress',
-  'last_modified',
-  'body',
-] as const;
 
 /** The bound values for DATA_COLUMNS. */
 function dataValues(obj: StoredObject): SqlParam[] {

@@ -3,7 +3,7 @@
 // method runs to completion before the next starts within this process; BEGIN IMMEDIATE
 // transactions plus busy_timeout serialise writers across processes.
 import type Database from 'better-sqlite3';
-import { extractIndexedValues } from '../indexed-fields.js';
+import { DATA_COLUMNS, extractIndexedValues } from '../indexed-fields.js';
 import type { ListQuery, ListResult, StoredObject, UpgradeStatusStore } from '../types.js';
 import { mapSqliteError } from './errors.js';
 import { TABLE } from './migrations.js';
@@ -51,18 +51,6 @@ function dataValues(obj: StoredObject, bodyText: string | null): SqlValue[] {
     bodyText,
   ];
 }
-
-const DATA_COLUMNS = [
-  'uuid',
-  'tenant',
-  'name',
-  'node_type',
-  'cloud',
-  'state',
-  'progress',
-  'last_modified',
-  'body',
-];
 
 /** Wraps an error thrown by the caller's `change`, so it is rethrown untouched. */
 class ChangeFailed {
