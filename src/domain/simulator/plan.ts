@@ -3,6 +3,10 @@
 import type { Fault, OperationSpec } from './operation.js';
 import type { Prng } from './prng.js';
 import type { VersionTarget } from './versions.js';
+import type { CONTROLLER_TASKS } from '../schema/enums.js';
+
+/** A controller task as the model names it: the orders below cannot name one it lacks. */
+type ControllerTask = (typeof CONTROLLER_TASKS)[number];
 
 export type Doc = Record<string, unknown>;
 
@@ -55,7 +59,7 @@ const UPGRADE_TASKS = [
   'POST_UPGRADE_HOOKS',
   'SET_CONTROLLER_UPGRADE_COMPLETED',
   'COMMIT_UPGRADE',
-];
+] satisfies readonly ControllerTask[];
 const PATCH_TASKS = [
   'EXTRACT_PATCH_IMAGE',
   'EXECUTE_PRE_INSTALL_COMMANDS',
@@ -64,7 +68,7 @@ const PATCH_TASKS = [
   'PATCH_CONTROLLER_HEALTH_CHECK',
   'SET_CONTROLLER_UPGRADE_COMPLETED',
   'COMMIT_UPGRADE',
-];
+] satisfies readonly ControllerTask[];
 const ROLLBACK_TASKS = [
   'PREPARE_FOR_SHUTDOWN',
   'PREPARE_CONTROLLER_FOR_SHUTDOWN',
@@ -76,14 +80,14 @@ const ROLLBACK_TASKS = [
   'START_ALL_CONTROLLERS',
   'SET_CONTROLLER_UPGRADE_COMPLETED',
   'COMMIT_UPGRADE',
-];
+] satisfies readonly ControllerTask[];
 const ROLLBACK_PATCH_TASKS = [
   'EXECUTE_PRE_INSTALL_COMMANDS',
   'INSTALL_PATCH_IMAGE',
   'EXECUTE_POST_INSTALL_COMMANDS',
   'SET_CONTROLLER_UPGRADE_COMPLETED',
   'COMMIT_UPGRADE',
-];
+] satisfies readonly ControllerTask[];
 
 /** The controller tasks of an operation, in order (none when the controller takes no part). */
 export function controllerTasks(spec: OperationSpec): string[] {
